@@ -30,8 +30,6 @@ export const ServerEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** `pretty` prints one readable line per record; `json` prints pino's JSON lines. */
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
-  /** Object storage folder (logs, artifacts) when no S3 endpoint is set. */
-  STORAGE_DIR: optionalString,
   /** How many months of partitions to keep created ahead. */
   PARTITION_MONTHS_AHEAD: z.coerce.number().int().min(1).max(24).default(2),
 });

@@ -110,7 +110,8 @@ CREATE TABLE "secrets" (
     CONSTRAINT "secrets_pkey" PRIMARY KEY ("id"),
     CONSTRAINT "secrets_repo_id_fkey" FOREIGN KEY ("repo_id") REFERENCES "repos"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
-CREATE UNIQUE INDEX "secrets_repo_id_environment_name_key" ON "secrets"("repo_id", "environment", "name");
+-- NULLS NOT DISTINCT: one all-environments secret per name, too.
+CREATE UNIQUE INDEX "secrets_repo_id_environment_name_key" ON "secrets"("repo_id", "environment", "name") NULLS NOT DISTINCT;
 
 CREATE TABLE "pipelines" (
     "id" UUID NOT NULL DEFAULT gen_random_uuid(),
@@ -420,7 +421,8 @@ CREATE TABLE "test_cases" (
     "quarantined_at" TIMESTAMPTZ(3),
     "quarantined_by" TEXT,
     "quarantine_reason" TEXT,
-    CONSTRAINT "test_cases_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "test_cases_pkey" PRIMARY KEY ("id"),
+    CONSTRAINT "test_cases_pipeline_id_fkey" FOREIGN KEY ("pipeline_id") REFERENCES "pipelines"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 CREATE UNIQUE INDEX "test_cases_pipeline_id_job_name_suite_name_key" ON "test_cases"("pipeline_id", "job_name", "suite", "name");
 CREATE INDEX "test_cases_flake_rate_idx" ON "test_cases"("flake_rate" DESC);

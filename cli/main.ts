@@ -1,0 +1,150 @@
+// The `switchyard` CLI. Talks to the server through the same typed tRPC client
+// as the runner; `--json` on any command prints machine-readable output.
+import os from 'node:os';
+import { TRPCClientError } from '@trpc/client';
+import { Command, CommanderError } from 'commander';
+import { createServerApi, type ServerApi } from '../runner/api';
+import { resolveRunnerOptions } from '../runner/options';
+import { startRunner } from '../runner/run-runner';
+import { resolveConfig, writeConfigFile } from './config';
+import { CliError, EXIT, printJson, printTable } from './output';
+import { promptHidden, readLineFromStdin } from './prompt';
+
+const program = new Command()
+  .name('switchyard')
+  .description('Switchyard CI/CD from the command line. Set SWITCHYARD_URL and SWITCHYARD_TOKEN, or run `switchyard login`.')
+  .option('--json', 'print JSON for scripts')
+  .exitOverride();
+
+const json = () => program.opts<{ json?: boolean }>().json === true;
+
+function api(): ServerApi {
+  const cfg = resolveConfig();
+  if (!cfg.url) throw new CliError('No server: set SWITCHYARD_URL or run `switchyard login --url URL`.', EXIT.usage);
+  if (!cfg.token) throw new CliError('Not signed in: set SWITCHYARD_TOKEN or run `switchyard login`.', EXIT.unauthorized);
+  return createServerApi(cfg.url, () => cfg.token);
+}
+
+program
+  .command('login')
+  .description("trade your password for an API token, saved in your config folder")
+  .option('--url <url>', 'the Switchyard server')
+  .requiredOption('--email <email>', 'your account')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (o: { url?: string; email: string; passwordStdin?: boolean }) => {
+    const cfg = resolveConfig();
+    const url = o.url ?? cfg.url;
+    if (!url) throw new CliError('Which server? Pass --url or set SWITCHYARD_URL.', EXIT.usage);
+    const password = o.passwordStdin ? await readLineFromStdin() : await promptHidden('Password: ');
+    const result = await createServerApi(url, () => undefined).auth.login.mutate({
+      email: o.email,
+      password,
+      tokenName: `cli on ${os.hostname()}`,
+    });
+    writeConfigFile(cfg.file, { url, token: result.token });
+    if (json()) printJson({ user: result.user, configFile: cfg.file });
+    else console.log(`Signed in as ${result.user.email} (${result.user.role}); token saved in ${cfg.file}`);
+  });
+
+const repo = program.command('repo').description('repositories');
+repo
+  .command('add <name>')
+  .description('register a repository (admin)')
+  .requiredOption('--url <url>', 'clone URL: https://…, file:///… or an absolute path')
+  .option('--branch <branch>', 'default branch', 'main')
+  .option('--config-path <path>', 'pipeline config in the repository', '.ci/pipeline.yml')
+  .action(async (name: string, o: { url: string; branch: string; configPath: string }) => {
+    const created = await api().repos.create.mutate({ name, cloneUrl: o.url, defaultBranch: o.branch, configPath: o.configPath });
+    if (json()) return printJson(created);
+    console.log(`Registered ${created.name} (${created.id})`);
+    console.log(`Webhook secret (shown once; paste it into the repository's webhook settings):\n  ${created.webhookSecret}`);
+  });
+repo
+  .command('list')
+  .description('list repositories')
+  .action(async () => {
+    const repos = await api().repos.list.query();
+    if (json()) return printJson(repos);
+    if (repos.length === 0) return console.log('No repositories yet: `switchyard repo add NAME --url URL`.');
+    printTable(['NAME', 'DEFAULT BRANCH', 'CONFIG', 'CLONE URL'], repos.map((r) => [r.name, r.defaultBranch, r.configPath, r.cloneUrl]));
+  });
+
+const user = program.command('user').description('people and roles (admin)');
+user
+  .command('add <email>')
+  .description('create a local account')
+  .option('--role <role>', 'viewer, developer, deployer or admin', 'viewer')
+  .option('--name <name>', 'display name')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (email: string, o: { role: 'viewer' | 'developer' | 'deployer' | 'admin'; name?: string; passwordStdin?: boolean }) => {
+    const password = o.passwordStdin ? await readLineFromStdin() : await promptHidden(`Password for ${email}: `);
+    const created = await api().users.create.mutate({ email, password, name: o.name, role: o.role });
+    if (json()) return printJson(created);
+    console.log(`Created ${created.email} (${created.role})`);
+  });
+user
+  .command('list')
+  .description('list accounts and roles')
+  .action(async () => {
+    const users = await api().users.list.query();
+    if (json()) return printJson(users);
+    printTable(['EMAIL', 'ROLE', 'NAME'], users.map((u) => [u.email, u.role, u.name]));
+  });
+
+const token = program.command('token').description('tokens');
+token
+  .command('create')
+  .description('create an API token for yourself, or with --runner a runner registration token (admin)')
+  .option('--name <name>', 'what the token is for', `token from ${os.hostname()}`)
+  .option('--expires-in-days <days>', 'expiry (API tokens)', (v) => Number.parseInt(v, 10))
+  .option('--runner', 'a registration token for new runners')
+  .option('--pool <pool>', 'the pool runners registered with it join (with --runner)')
+  .option('--max-uses <n>', 'how many runners may register with it (with --runner)', (v) => Number.parseInt(v, 10))
+  .action(async (o: { name: string; expiresInDays?: number; runner?: boolean; pool?: string; maxUses?: number }) => {
+    if (o.runner) {
+      const reg = await api().runners.createRegistrationToken.mutate({ description: o.name, pool: o.pool, maxUses: o.maxUses });
+      if (json()) return printJson(reg);
+      return console.log(`Runner registration token (shown once):\n  ${reg.token}\nOn the runner's host: switchyard runner --url URL --registration-token ${reg.token}`);
+    }
+    const created = await api().tokens.create.mutate({ name: o.name, expiresInDays: o.expiresInDays });
+    if (json()) return printJson(created);
+    console.log(`API token "${created.name}" (shown once):\n  ${created.token}`);
+  });
+
+program
+  .command('runner')
+  .description('run a runner on this host')
+  .option('--url <url>', 'the Switchyard server (or SWITCHYARD_URL)')
+  .option('--token <token>', 'this runner\'s token (or SWITCHYARD_RUNNER_TOKEN)')
+  .option('--registration-token <token>', 'register with it when there is no runner token yet')
+  .option('--name <name>', 'the runner\'s name (default: the host name)')
+  .option('--pool <pool>', 'the pool it serves', undefined)
+  .option('--concurrency <n>', 'jobs at once')
+  .option('--state-dir <dir>', 'where it keeps its token and workspaces')
+  .action(async (o: Record<string, string | undefined>) => {
+    const runner = await startRunner(resolveRunnerOptions({ ...o, url: o.url ?? resolveConfig().url }));
+    const stop = () => void runner.stop();
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    await runner.done;
+  });
+
+function explain(err: unknown): { message: string; code: number } {
+  if (err instanceof CliError) return { message: err.message, code: err.exitCode };
+  if (err instanceof CommanderError) return { message: '', code: err.exitCode === 0 ? EXIT.ok : EXIT.usage };
+  if (err instanceof TRPCClientError) {
+    const code = err.data?.code === 'UNAUTHORIZED' ? EXIT.unauthorized : EXIT.failure;
+    return { message: err.message, code };
+  }
+  const cause = (err as { cause?: { code?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return { message: 'Cannot reach the server: is it running, and is SWITCHYARD_URL right?', code: EXIT.failure };
+  return { message: err instanceof Error ? err.message : String(err), code: EXIT.failure };
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const { message, code } = explain(err);
+  if (message) process.stderr.write(`switchyard: ${message}\n`);
+  process.exit(code);
+}

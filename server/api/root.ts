@@ -1,0 +1,25 @@
+// The app router: every procedure the UI, the CLI and runners call.
+import { authRouter } from './routers/auth';
+import { healthRouter } from './routers/health';
+import { reposRouter } from './routers/repos';
+import { runnerRouter, runnersRouter } from './routers/runners';
+import { runsRouter } from './routers/runs';
+import { tokensRouter } from './routers/tokens';
+import { usersRouter } from './routers/users';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  health: healthRouter,
+  auth: authRouter,
+  tokens: tokensRouter,
+  users: usersRouter,
+  repos: reposRouter,
+  runs: runsRouter,
+  runners: runnersRouter,
+  runner: runnerRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process (server components, tests) with a given context. */
+export const createCaller = createCallerFactory(appRouter);

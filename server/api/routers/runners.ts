@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { RunnerPing, RunnerRegistration } from '../../contracts/runner';
+import { createRegistrationToken, listRunners, registerRunner, touchRunner } from '../../domain/runner/registration';
+import { adminProcedure, protectedProcedure, publicProcedure, router, runnerProcedure } from '../trpc';
+
+/** Runners as people see and manage them. */
+export const runnersRouter = router({
+  list: protectedProcedure.query(({ ctx }) => listRunners(ctx.db, ctx.now())),
+  createRegistrationToken: adminProcedure
+    .input(
+      z.object({
+        description: z.string().max(200).optional(),
+        pool: z.string().trim().min(1).max(100).optional(),
+        expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
+        maxUses: z.number().int().min(1).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createRegistrationToken(ctx.db, { ...input, createdById: ctx.user.id }, ctx.now())),
+});
+
+/** The runner protocol: what runner processes call. */
+export const runnerRouter = router({
+  /** Exchanges a registration token for this runner's own token (returned once). */
+  register: publicProcedure
+    .input(RunnerRegistration)
+    .mutation(({ ctx, input }) => registerRunner(ctx.db, input, ctx.now())),
+  /** A sign of life; the runner shows online for 30 s after it. */
+  ping: runnerProcedure.input(RunnerPing).mutation(async ({ ctx, input }) => {
+    await touchRunner(ctx.db, ctx.runner.id, input, ctx.now());
+    return { runnerId: ctx.runner.id, serverTime: ctx.now() };
+  }),
+});

@@ -1,0 +1,94 @@
+// tRPC transport: the request context (who is calling), the procedure kinds by
+// caller and role, and the one error formatter that maps domain errors.
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import type { Db } from '../db/client';
+import type { UserRole } from '../db/generated/enums';
+import { hasRole } from '../domain/auth/roles';
+import type { SecretBox } from '../domain/auth/secret-box';
+import { DomainError, type DomainErrorCode } from '../domain/errors';
+import type { AuthenticatedRunner } from '../domain/runner/registration';
+import type { PublicUser } from '../domain/user/users';
+import type { Logger } from '../log';
+
+/** Who is calling and what the handlers may use. Built per request by server/api/context.ts. */
+export interface Context {
+  db: Db;
+  box: SecretBox;
+  log: Logger;
+  now: () => Date;
+  /** A person: by session cookie or API token. */
+  user: PublicUser | null;
+  /** A runner: by runner token. */
+  runner: AuthenticatedRunner | null;
+}
+
+const CODE_MAP: Record<DomainErrorCode, TRPCError['code']> = {
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  CONFLICT: 'CONFLICT',
+  INVALID_TRANSITION: 'CONFLICT',
+  VALIDATION: 'BAD_REQUEST',
+};
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause.issues : undefined;
+    return {
+      ...shape,
+      message: zod ? zod.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') : shape.message,
+      data: { ...shape.data, stack: undefined, issues: zod },
+    };
+  },
+});
+
+/** Maps domain errors to tRPC errors; logs anything unexpected as internal. */
+const errors = t.middleware(async ({ ctx, next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) {
+      throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.message, cause });
+    }
+    if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+      ctx.log.error({ err: cause ?? result.error, path }, 'internal error');
+      throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'Internal error; the server log has the details' });
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Anyone, signed in or not. */
+export const publicProcedure = t.procedure.use(errors);
+
+/** A signed-in person (session or API token). */
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+/** A person with at least `role`. */
+export function roleProcedure(role: UserRole) {
+  return protectedProcedure.use(({ ctx, next }) => {
+    if (!hasRole(ctx.user.role, role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${role} role; you are a ${ctx.user.role}` });
+    }
+    return next();
+  });
+}
+
+export const developerProcedure = roleProcedure('developer');
+export const deployerProcedure = roleProcedure('deployer');
+export const adminProcedure = roleProcedure('admin');
+
+/** A registered runner (runner token). */
+export const runnerProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.runner) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'A valid runner token is required' });
+  return next({ ctx: { ...ctx, runner: ctx.runner } });
+});

@@ -1,0 +1,91 @@
+// The demo repository `npm start` creates: a real git repository under
+// DATA_DIR with a small HTTP service and a pipeline that builds, tests and
+// deploys it, so a newcomer has something to run at once.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const DEMO_PIPELINE = `# The demo pipeline: edit it, commit, and watch the run.
+stages: [build, test, deploy]
+variables: { NODE_ENV: test }
+jobs:
+  compile:
+    stage: build
+    script:
+      - mkdir -p dist
+      - cp app/server.js dist/
+      - echo "built \${CI_COMMIT_SHA}"
+    artifacts: { name: web, paths: [dist/], expire_in: 7d }
+    timeout: 10m
+  unit:
+    stage: test
+    needs: [compile]
+    script: node app/test.js
+    retry: { max: 2, when: [exit_code] }
+  lint:
+    stage: test
+    script: node --check app/server.js
+    allow_failure: true
+  deploy-staging:
+    stage: deploy
+    needs: [unit]
+    deploy: { environment: staging, artifact: web, strategy: rolling }
+  deploy-production:
+    stage: deploy
+    needs: [deploy-staging]
+    deploy:
+      environment: production
+      artifact: web
+      strategy: canary
+      steps: [10, 50, 100]
+      approval: required
+      health: { max_error_rate: 0.02, max_p99_ms: 500, window: 60s }
+`;
+
+const SERVER_JS = `// A tiny HTTP service: the demo's deployable artifact.
+const http = require('node:http');
+const port = Number(process.env.PORT || 8080);
+const version = process.env.VERSION || 'dev';
+http
+  .createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ ok: true, version, path: req.url }));
+  })
+  .listen(port, () => console.log('listening on', port));
+`;
+
+const TEST_JS = `// The demo's unit test: plain node, no dependencies.
+const assert = require('node:assert');
+const fs = require('node:fs');
+assert.ok(fs.readFileSync(__dirname + '/server.js', 'utf8').includes('createServer'));
+console.log('1 passed, 0 failed');
+`;
+
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Switchyard Demo',
+      GIT_AUTHOR_EMAIL: 'demo@switchyard.local',
+      GIT_COMMITTER_NAME: 'Switchyard Demo',
+      GIT_COMMITTER_EMAIL: 'demo@switchyard.local',
+    },
+  }).trim();
+}
+
+/** Creates the demo repository at `dir` unless it exists; returns its path. */
+export function ensureDemoRepo(dir: string): { path: string; created: boolean } {
+  if (fs.existsSync(path.join(dir, '.git'))) return { path: dir, created: false };
+  fs.mkdirSync(path.join(dir, '.ci'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+  fs.writeFileSync(path.join(dir, '.ci', 'pipeline.yml'), DEMO_PIPELINE);
+  fs.writeFileSync(path.join(dir, 'app', 'server.js'), SERVER_JS);
+  fs.writeFileSync(path.join(dir, 'app', 'test.js'), TEST_JS);
+  fs.writeFileSync(path.join(dir, 'README.md'), '# Switchyard demo\n\nCommit here and watch the pipeline run.\n');
+  git(dir, ['init', '-q', '-b', 'main']);
+  git(dir, ['add', '-A']);
+  git(dir, ['commit', '-q', '-m', 'Demo service and pipeline']);
+  return { path: dir, created: true };
+}
