@@ -7,7 +7,15 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: ['.next/**', 'node_modules/**', '.data/**', 'server/db/generated/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'],
+    ignores: [
+      '.next/**',
+      'node_modules/**',
+      '.data/**',
+      'server/db/generated/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+    ],
   },
   {
     rules: {
@@ -21,7 +29,14 @@ const config = [
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../server/*', '!../server/contracts', '../server/!(contracts)/**'], message: 'runner/ imports only from server/contracts and its own folder.' }] },
+        {
+          patterns: [
+            {
+              group: ['../server/*', '!../server/contracts', '../server/!(contracts)/**'],
+              message: 'runner/ imports only from server/contracts and its own folder.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -12,7 +12,9 @@ import { promptHidden, readLineFromStdin } from './prompt';
 
 const program = new Command()
   .name('switchyard')
-  .description('Switchyard CI/CD from the command line. Set SWITCHYARD_URL and SWITCHYARD_TOKEN, or run `switchyard login`.')
+  .description(
+    'Switchyard CI/CD from the command line. Set SWITCHYARD_URL and SWITCHYARD_TOKEN, or run `switchyard login`.',
+  )
   .option('--json', 'print JSON for scripts')
   .exitOverride();
 
@@ -21,13 +23,14 @@ const json = () => program.opts<{ json?: boolean }>().json === true;
 function api(): ServerApi {
   const cfg = resolveConfig();
   if (!cfg.url) throw new CliError('No server: set SWITCHYARD_URL or run `switchyard login --url URL`.', EXIT.usage);
-  if (!cfg.token) throw new CliError('Not signed in: set SWITCHYARD_TOKEN or run `switchyard login`.', EXIT.unauthorized);
+  if (!cfg.token)
+    throw new CliError('Not signed in: set SWITCHYARD_TOKEN or run `switchyard login`.', EXIT.unauthorized);
   return createServerApi(cfg.url, () => cfg.token);
 }
 
 program
   .command('login')
-  .description("trade your password for an API token, saved in your config folder")
+  .description('trade your password for an API token, saved in your config folder')
   .option('--url <url>', 'the Switchyard server')
   .requiredOption('--email <email>', 'your account')
   .option('--password-stdin', 'read the password from standard input')
@@ -54,10 +57,17 @@ repo
   .option('--branch <branch>', 'default branch', 'main')
   .option('--config-path <path>', 'pipeline config in the repository', '.ci/pipeline.yml')
   .action(async (name: string, o: { url: string; branch: string; configPath: string }) => {
-    const created = await api().repos.create.mutate({ name, cloneUrl: o.url, defaultBranch: o.branch, configPath: o.configPath });
+    const created = await api().repos.create.mutate({
+      name,
+      cloneUrl: o.url,
+      defaultBranch: o.branch,
+      configPath: o.configPath,
+    });
     if (json()) return printJson(created);
     console.log(`Registered ${created.name} (${created.id})`);
-    console.log(`Webhook secret (shown once; paste it into the repository's webhook settings):\n  ${created.webhookSecret}`);
+    console.log(
+      `Webhook secret (shown once; paste it into the repository's webhook settings):\n  ${created.webhookSecret}`,
+    );
   });
 repo
   .command('list')
@@ -66,7 +76,10 @@ repo
     const repos = await api().repos.list.query();
     if (json()) return printJson(repos);
     if (repos.length === 0) return console.log('No repositories yet: `switchyard repo add NAME --url URL`.');
-    printTable(['NAME', 'DEFAULT BRANCH', 'CONFIG', 'CLONE URL'], repos.map((r) => [r.name, r.defaultBranch, r.configPath, r.cloneUrl]));
+    printTable(
+      ['NAME', 'DEFAULT BRANCH', 'CONFIG', 'CLONE URL'],
+      repos.map((r) => [r.name, r.defaultBranch, r.configPath, r.cloneUrl]),
+    );
   });
 
 const user = program.command('user').description('people and roles (admin)');
@@ -76,19 +89,27 @@ user
   .option('--role <role>', 'viewer, developer, deployer or admin', 'viewer')
   .option('--name <name>', 'display name')
   .option('--password-stdin', 'read the password from standard input')
-  .action(async (email: string, o: { role: 'viewer' | 'developer' | 'deployer' | 'admin'; name?: string; passwordStdin?: boolean }) => {
-    const password = o.passwordStdin ? await readLineFromStdin() : await promptHidden(`Password for ${email}: `);
-    const created = await api().users.create.mutate({ email, password, name: o.name, role: o.role });
-    if (json()) return printJson(created);
-    console.log(`Created ${created.email} (${created.role})`);
-  });
+  .action(
+    async (
+      email: string,
+      o: { role: 'viewer' | 'developer' | 'deployer' | 'admin'; name?: string; passwordStdin?: boolean },
+    ) => {
+      const password = o.passwordStdin ? await readLineFromStdin() : await promptHidden(`Password for ${email}: `);
+      const created = await api().users.create.mutate({ email, password, name: o.name, role: o.role });
+      if (json()) return printJson(created);
+      console.log(`Created ${created.email} (${created.role})`);
+    },
+  );
 user
   .command('list')
   .description('list accounts and roles')
   .action(async () => {
     const users = await api().users.list.query();
     if (json()) return printJson(users);
-    printTable(['EMAIL', 'ROLE', 'NAME'], users.map((u) => [u.email, u.role, u.name]));
+    printTable(
+      ['EMAIL', 'ROLE', 'NAME'],
+      users.map((u) => [u.email, u.role, u.name]),
+    );
   });
 
 const token = program.command('token').description('tokens');
@@ -102,9 +123,15 @@ token
   .option('--max-uses <n>', 'how many runners may register with it (with --runner)', (v) => Number.parseInt(v, 10))
   .action(async (o: { name: string; expiresInDays?: number; runner?: boolean; pool?: string; maxUses?: number }) => {
     if (o.runner) {
-      const reg = await api().runners.createRegistrationToken.mutate({ description: o.name, pool: o.pool, maxUses: o.maxUses });
+      const reg = await api().runners.createRegistrationToken.mutate({
+        description: o.name,
+        pool: o.pool,
+        maxUses: o.maxUses,
+      });
       if (json()) return printJson(reg);
-      return console.log(`Runner registration token (shown once):\n  ${reg.token}\nOn the runner's host: switchyard runner --url URL --registration-token ${reg.token}`);
+      return console.log(
+        `Runner registration token (shown once):\n  ${reg.token}\nOn the runner's host: switchyard runner --url URL --registration-token ${reg.token}`,
+      );
     }
     const created = await api().tokens.create.mutate({ name: o.name, expiresInDays: o.expiresInDays });
     if (json()) return printJson(created);
@@ -115,9 +142,9 @@ program
   .command('runner')
   .description('run a runner on this host')
   .option('--url <url>', 'the Switchyard server (or SWITCHYARD_URL)')
-  .option('--token <token>', 'this runner\'s token (or SWITCHYARD_RUNNER_TOKEN)')
+  .option('--token <token>', "this runner's token (or SWITCHYARD_RUNNER_TOKEN)")
   .option('--registration-token <token>', 'register with it when there is no runner token yet')
-  .option('--name <name>', 'the runner\'s name (default: the host name)')
+  .option('--name <name>', "the runner's name (default: the host name)")
   .option('--pool <pool>', 'the pool it serves', undefined)
   .option('--concurrency <n>', 'jobs at once')
   .option('--state-dir <dir>', 'where it keeps its token and workspaces')
@@ -137,7 +164,8 @@ function explain(err: unknown): { message: string; code: number } {
     return { message: err.message, code };
   }
   const cause = (err as { cause?: { code?: string } }).cause;
-  if (cause?.code === 'ECONNREFUSED') return { message: 'Cannot reach the server: is it running, and is SWITCHYARD_URL right?', code: EXIT.failure };
+  if (cause?.code === 'ECONNREFUSED')
+    return { message: 'Cannot reach the server: is it running, and is SWITCHYARD_URL right?', code: EXIT.failure };
   return { message: err instanceof Error ? err.message : String(err), code: EXIT.failure };
 }
 

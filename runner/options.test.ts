@@ -3,7 +3,10 @@ import { resolveRunnerOptions } from './options';
 
 describe('runner options', () => {
   it('takes flags over the environment', () => {
-    const o = resolveRunnerOptions({ url: 'http://a:3000', pool: 'gpu' }, { SWITCHYARD_URL: 'http://b:3000', SWITCHYARD_RUNNER_POOL: 'linux' });
+    const o = resolveRunnerOptions(
+      { url: 'http://a:3000', pool: 'gpu' },
+      { SWITCHYARD_URL: 'http://b:3000', SWITCHYARD_RUNNER_POOL: 'linux' },
+    );
     expect(o.url).toBe('http://a:3000');
     expect(o.pool).toBe('gpu');
   });
@@ -14,6 +17,8 @@ describe('runner options', () => {
   });
 
   it('explains what is wrong', () => {
-    expect(() => resolveRunnerOptions({ concurrency: 'many' }, { SWITCHYARD_URL: 'not a url' })).toThrow(/--url[\s\S]*--concurrency/);
+    expect(() => resolveRunnerOptions({ concurrency: 'many' }, { SWITCHYARD_URL: 'not a url' })).toThrow(
+      /--url[\s\S]*--concurrency/,
+    );
   });
 });

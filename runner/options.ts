@@ -24,7 +24,10 @@ export type RunnerOptions = z.infer<typeof RunnerOptions>;
 
 type Flags = Partial<Record<keyof RunnerOptions, string | number | undefined>>;
 
-export function resolveRunnerOptions(flags: Flags, env: Record<string, string | undefined> = process.env): RunnerOptions {
+export function resolveRunnerOptions(
+  flags: Flags,
+  env: Record<string, string | undefined> = process.env,
+): RunnerOptions {
   const pick = (...values: (string | number | undefined)[]) => values.find((v) => v !== undefined && v !== '');
   const result = RunnerOptions.safeParse({
     url: pick(flags.url, env.SWITCHYARD_URL),

@@ -36,7 +36,13 @@ async function register(opts: RunnerOptions, stateFile: string, log: pino.Logger
     hostname: os.hostname(),
     concurrency: opts.concurrency,
   });
-  const state: RunnerState = { runnerId: registered.id, name: registered.name, pool: registered.pool, token: registered.token, url: opts.url };
+  const state: RunnerState = {
+    runnerId: registered.id,
+    name: registered.name,
+    pool: registered.pool,
+    token: registered.token,
+    url: opts.url,
+  };
   writeState(stateFile, state);
   log.info({ runnerId: state.runnerId, pool: state.pool }, 'registered');
   return state;
@@ -51,7 +57,11 @@ async function obtainToken(opts: RunnerOptions, stateFile: string, log: pino.Log
 }
 
 export async function startRunner(opts: RunnerOptions): Promise<RunningRunner> {
-  const log = pino({ level: opts.logLevel, base: { proc: 'runner', name: opts.name }, timestamp: pino.stdTimeFunctions.isoTime });
+  const log = pino({
+    level: opts.logLevel,
+    base: { proc: 'runner', name: opts.name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
   const stateFile = path.join(opts.stateDir, 'runner.json');
   let state = await obtainToken(opts, stateFile, log);
   const api = createServerApi(opts.url, () => state.token);

@@ -72,7 +72,7 @@ async function main() {
   const authSecret = env.AUTH_SECRET ?? localAuthSecret(dataDir);
 
   db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir, onLog: (l) => log.debug({ postgres: l }) });
-  say(db.embedded ? `embedded PostgreSQL ready (data in ${path.relative(projectRoot, dataDir) || dataDir})` : 'using DATABASE_URL');
+  say(db.embedded ? `embedded PostgreSQL ready (data in ${db.location})` : 'using DATABASE_URL');
   const migrated = await migrate(db.url, migrationsDir, (m) => say(m));
   await ensurePartitions(db.url, env.PARTITION_MONTHS_AHEAD);
   await installQueue(db.url, log);
@@ -92,14 +92,24 @@ async function main() {
   const runnerDir = path.join(dataDir, 'runner');
   const needsRegistration = !fs.existsSync(path.join(runnerDir, 'runner.json'));
   const registration = needsRegistration
-    ? await createRegistrationToken(prisma, { description: 'local runner of npm start', maxUses: 1, expiresInHours: 1 }, new Date())
+    ? await createRegistrationToken(
+        prisma,
+        { description: 'local runner of npm start', maxUses: 1, expiresInHours: 1 },
+        new Date(),
+      )
     : undefined;
   await prisma.$disconnect();
 
   const build = buildIsStale(projectRoot);
   if (build.stale) {
     say(`building the web app (${build.reason})…`);
-    const code = await supervisor.run({ name: 'build', command: process.execPath, args: [nextBin, 'build'], cwd: projectRoot, env: { NEXT_TELEMETRY_DISABLED: '1' } });
+    const code = await supervisor.run({
+      name: 'build',
+      command: process.execPath,
+      args: [nextBin, 'build'],
+      cwd: projectRoot,
+      env: { NEXT_TELEMETRY_DISABLED: '1' },
+    });
     if (code !== 0) throw new Error(`next build failed with code ${code}`);
   }
 
@@ -111,7 +121,13 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: '1',
     LOG_LEVEL: env.LOG_LEVEL,
   };
-  supervisor.start({ name: 'web', command: process.execPath, args: [nextBin, 'start', '-p', String(env.PORT)], cwd: projectRoot, env: { ...childEnv, PORT: String(env.PORT) } });
+  supervisor.start({
+    name: 'web',
+    command: process.execPath,
+    args: [nextBin, 'start', '-p', String(env.PORT)],
+    cwd: projectRoot,
+    env: { ...childEnv, PORT: String(env.PORT) },
+  });
   supervisor.start({ name: 'scheduler', ...tsx('server/scheduler/main.ts'), cwd: projectRoot, env: childEnv });
   await waitForHealth(60_000);
   supervisor.start({

@@ -15,7 +15,14 @@ const steps: Step[] = [
   { name: 'lint', command: ['npx', 'eslint', '.', '--max-warnings', '0'] },
   {
     name: 'unit + integration',
-    command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'],
+    command: [
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/vitest.json',
+    ],
   },
   { name: 'e2e', command: ['npx', 'playwright', 'test'] },
 ];
@@ -28,7 +35,10 @@ let failedStep: string | undefined;
 for (const step of steps) {
   const started = Date.now();
   process.stdout.write(`\n── ${step.name} ──\n`);
-  const r = spawnSync(step.command[0]!, step.command.slice(1), { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(step.command[0]!, step.command.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (r.status !== 0) {
     failedStep = step.name;
@@ -62,5 +72,7 @@ function counts(): { passed: number; failed: number; skipped: number } {
 const c = counts();
 process.stdout.write(`\n${timings.join(' · ')}\n`);
 if (failedStep) process.stdout.write(`failed at: ${failedStep}\n`);
-process.stdout.write(`tests: ${c.passed} passed, ${c.failed + (failedStep && c.failed === 0 ? 1 : 0)} failed, ${c.skipped} skipped\n`);
+process.stdout.write(
+  `tests: ${c.passed} passed, ${c.failed + (failedStep && c.failed === 0 ? 1 : 0)} failed, ${c.skipped} skipped\n`,
+);
 process.exit(failedStep ? 1 : 0);

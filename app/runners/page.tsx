@@ -42,7 +42,9 @@ export default async function RunnersPage() {
                 <td>{r.name}</td>
                 <td>{r.pool}</td>
                 <td>
-                  <span className={`status status-${r.online ? 'success' : 'cancelled'}`}>{r.online ? 'online' : 'offline'}</span>
+                  <span className={`status status-${r.online ? 'success' : 'cancelled'}`}>
+                    {r.online ? 'online' : 'offline'}
+                  </span>
                 </td>
                 <td>{r.lastSeenAt ? formatAge(r.lastSeenAt, now) : 'never'}</td>
                 <td>{r.version ?? '—'}</td>

@@ -9,7 +9,12 @@ export function RunsTable() {
   const trpc = useTRPC();
   const runs = useQuery({ ...trpc.runs.list.queryOptions({ limit: 25 }), refetchInterval: 3_000 });
   if (runs.isPending) return <p className="muted">Loading runs…</p>;
-  if (runs.isError) return <p role="alert" className="error">Could not load runs: {runs.error.message}</p>;
+  if (runs.isError)
+    return (
+      <p role="alert" className="error">
+        Could not load runs: {runs.error.message}
+      </p>
+    );
   if (runs.data.runs.length === 0) {
     return (
       <div className="empty">

@@ -46,7 +46,9 @@ describe('roles', () => {
 
   it('refuses a viewer an admin-only procedure with FORBIDDEN and writes nothing', async () => {
     const api = await caller(null, users.viewer!);
-    expect(await codeOf(api.repos.create({ name: 'viewer-repo', cloneUrl: 'https://example.com/x.git' }))).toBe('FORBIDDEN');
+    expect(await codeOf(api.repos.create({ name: 'viewer-repo', cloneUrl: 'https://example.com/x.git' }))).toBe(
+      'FORBIDDEN',
+    );
     expect(await db.prisma.repo.count({ where: { name: 'viewer-repo' } })).toBe(0);
     expect(await codeOf(api.runners.createRegistrationToken({}))).toBe('FORBIDDEN');
   });
@@ -95,16 +97,29 @@ describe('API tokens', () => {
   });
 
   it('refuses an expired token', async () => {
-    const created = await createApiToken(db.prisma, users.viewer!.id, { name: 'old', expiresInDays: 1 }, new Date(Date.now() - 2 * 86_400_000));
+    const created = await createApiToken(
+      db.prisma,
+      users.viewer!.id,
+      { name: 'old', expiresInDays: 1 },
+      new Date(Date.now() - 2 * 86_400_000),
+    );
     expect(await codeOf((await caller(`Bearer ${created.token}`)).auth.whoami())).toBe('UNAUTHORIZED');
   });
 
   it('trades a password for a token (login) and refuses a wrong one', async () => {
     const api = await caller(null);
-    const { token } = await api.auth.login({ email: 'Deployer@Example.com', password: 'password-123', tokenName: 'cli' });
+    const { token } = await api.auth.login({
+      email: 'Deployer@Example.com',
+      password: 'password-123',
+      tokenName: 'cli',
+    });
     expect((await (await caller(`Bearer ${token}`)).auth.whoami()).role).toBe('deployer');
-    expect(await codeOf(api.auth.login({ email: 'deployer@example.com', password: 'wrong-password', tokenName: 'cli' }))).toBe('UNAUTHORIZED');
-    expect(await codeOf(api.auth.login({ email: 'nobody@example.com', password: 'password-123', tokenName: 'cli' }))).toBe('UNAUTHORIZED');
+    expect(
+      await codeOf(api.auth.login({ email: 'deployer@example.com', password: 'wrong-password', tokenName: 'cli' })),
+    ).toBe('UNAUTHORIZED');
+    expect(
+      await codeOf(api.auth.login({ email: 'nobody@example.com', password: 'password-123', tokenName: 'cli' })),
+    ).toBe('UNAUTHORIZED');
   });
 });
 
@@ -135,6 +150,8 @@ describe('runner registration', () => {
   });
 
   it('refuses an unknown registration token', async () => {
-    expect(await codeOf((await caller(null)).runner.register({ registrationToken: 'sy_reg_not-a-real-one', name: 'x' }))).toBe('UNAUTHORIZED');
+    expect(
+      await codeOf((await caller(null)).runner.register({ registrationToken: 'sy_reg_not-a-real-one', name: 'x' })),
+    ).toBe('UNAUTHORIZED');
   });
 });

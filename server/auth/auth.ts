@@ -53,7 +53,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   logger: {
     error(error) {
       // A refused password is an answer, not a server error.
-      if ((error as { type?: string }).type === 'CredentialsSignin' || error.name === 'CredentialsSignin') webServices().log.info('sign-in refused: wrong email or password');
+      if ((error as { type?: string }).type === 'CredentialsSignin' || error.name === 'CredentialsSignin')
+        webServices().log.info('sign-in refused: wrong email or password');
       else webServices().log.error({ err: error }, 'auth error');
     },
     warn(code) {

@@ -6,6 +6,8 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 export interface OpenDatabase {
   url: string;
   embedded: boolean;
+  /** Where the embedded cluster's files are. */
+  location?: string;
   stop(): Promise<void>;
 }
 
@@ -22,5 +24,5 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<OpenDatab
     database: 'switchyard',
     onLog: opts.onLog,
   });
-  return { url: pg.url, embedded: true, stop: () => pg.stop() };
+  return { url: pg.url, embedded: true, location: pg.dataDir, stop: () => pg.stop() };
 }

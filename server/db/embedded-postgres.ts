@@ -94,7 +94,11 @@ async function usableBinaries(ids: Ids): Promise<Binaries> {
     fs.cpSync(nativeDir, tmp, { recursive: true, verbatimSymlinks: true });
     fs.renameSync(tmp, copy);
   }
-  return { postgres: path.join(copy, 'bin', 'postgres'), initdb: path.join(copy, 'bin', 'initdb'), pg_ctl: path.join(copy, 'bin', 'pg_ctl') };
+  return {
+    postgres: path.join(copy, 'bin', 'postgres'),
+    initdb: path.join(copy, 'bin', 'initdb'),
+    pg_ctl: path.join(copy, 'bin', 'pg_ctl'),
+  };
 }
 
 function canExecute(file: string, ids: Ids): boolean {
@@ -114,7 +118,8 @@ function runAs(): Ids {
   if (uid.status !== 0) {
     spawnSync('groupadd', ['--system', 'postgres']);
     const made = spawnSync('useradd', ['--system', '-g', 'postgres', '-M', '-d', '/nonexistent', 'postgres']);
-    if (made.status !== 0) throw new Error('Running as root and no `postgres` user could be created for the embedded PostgreSQL.');
+    if (made.status !== 0)
+      throw new Error('Running as root and no `postgres` user could be created for the embedded PostgreSQL.');
     uid = id('-u');
   }
   return { uid: Number(uid.stdout.trim()), gid: Number(id('-g').stdout.trim()) };
@@ -179,7 +184,11 @@ function initdb(bin: Binaries, dir: string, password: string, ids: Ids): void {
   fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (ids.uid !== undefined) fs.chownSync(pwfile, ids.uid, ids.gid!);
   try {
-    run(bin.initdb, ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale'], ids);
+    run(
+      bin.initdb,
+      ['-D', dir, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale'],
+      ids,
+    );
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -260,7 +269,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     // `npm run db:migrate` runs): share it, never stop it.
     const adminUrl = connectionUrl(password, running.port, 'postgres');
     await ensureDatabase(adminUrl, opts.database);
-    return { url: connectionUrl(password, running.port, opts.database), adminUrl, port: running.port, dataDir, stop: async () => {} };
+    return {
+      url: connectionUrl(password, running.port, opts.database),
+      adminUrl,
+      port: running.port,
+      dataDir,
+      stop: async () => {},
+    };
   }
   if (running) {
     // Left behind by a process that died without stopping it.
@@ -269,11 +284,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   fs.writeFileSync(stateFile, JSON.stringify({ ...state, ownerPid: process.pid }, null, 2), { mode: 0o600 });
 
   const port = await freePort();
-  const flags = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=300', '-c', 'shared_buffers=128MB'];
+  const flags = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=300',
+    '-c',
+    'shared_buffers=128MB',
+  ];
   if (opts.ephemeral) flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   let output = '';
-  const child = spawn(bin.postgres, flags, { ...ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+  const child = spawn(bin.postgres, flags, {
+    ...ids,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();
     output = (output + text).slice(-8000);

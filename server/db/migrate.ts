@@ -133,10 +133,9 @@ async function applyOne(client: pg.Client, file: MigrationFile): Promise<void> {
       [id, file.checksum, file.name],
     );
     await client.query(file.sql);
-    await client.query(
-      'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-      [id],
-    );
+    await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [
+      id,
+    ]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK');
@@ -156,7 +155,9 @@ export async function ensurePartitions(url: string, monthsAhead: number): Promis
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ created: number }>('SELECT switchyard_ensure_partitions($1) AS created', [monthsAhead]);
+    const { rows } = await client.query<{ created: number }>('SELECT switchyard_ensure_partitions($1) AS created', [
+      monthsAhead,
+    ]);
     return rows[0]?.created ?? 0;
   } finally {
     await client.end();

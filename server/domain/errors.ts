@@ -1,7 +1,8 @@
 // Domain errors carry a code; the tRPC error formatter maps each code to a
 // transport error (server/api/trpc.ts). Anything else is an internal error.
 
-export type DomainErrorCode = 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'CONFLICT' | 'INVALID_TRANSITION' | 'VALIDATION';
+export type DomainErrorCode =
+  'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'CONFLICT' | 'INVALID_TRANSITION' | 'VALIDATION';
 
 export class DomainError extends Error {
   constructor(

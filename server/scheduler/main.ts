@@ -20,7 +20,10 @@ const boss = createBoss(env.DATABASE_URL);
 boss.on('error', (err) => log.error({ err }, 'queue error'));
 await boss.start();
 
-const tick = () => ensurePartitionsAhead(db, env.PARTITION_MONTHS_AHEAD, log).catch((err) => log.error({ err }, 'partition upkeep failed'));
+const tick = () =>
+  ensurePartitionsAhead(db, env.PARTITION_MONTHS_AHEAD, log).catch((err) =>
+    log.error({ err }, 'partition upkeep failed'),
+  );
 await tick();
 const timer = setInterval(tick, PARTITION_CHECK_INTERVAL_MS);
 log.info('scheduler ready');

@@ -11,7 +11,12 @@ export const runnersRouter = router({
       z.object({
         description: z.string().max(200).optional(),
         pool: z.string().trim().min(1).max(100).optional(),
-        expiresInHours: z.number().int().min(1).max(24 * 365).optional(),
+        expiresInHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 365)
+          .optional(),
         maxUses: z.number().int().min(1).optional(),
       }),
     )

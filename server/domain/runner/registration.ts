@@ -113,7 +113,18 @@ export const RUNNER_ONLINE_WINDOW_MS = 30_000;
 export async function listRunners(db: DbTx, now: Date) {
   const runners = await db.runner.findMany({
     orderBy: [{ pool: 'asc' }, { name: 'asc' }],
-    select: { id: true, name: true, pool: true, labels: true, version: true, hostname: true, concurrency: true, lastSeenAt: true, createdAt: true, disabledAt: true },
+    select: {
+      id: true,
+      name: true,
+      pool: true,
+      labels: true,
+      version: true,
+      hostname: true,
+      concurrency: true,
+      lastSeenAt: true,
+      createdAt: true,
+      disabledAt: true,
+    },
   });
   return runners.map((r) => ({
     ...r,
