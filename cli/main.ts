@@ -82,6 +82,40 @@ repo
     );
   });
 
+const run = program.command('run').description('pipeline runs');
+run
+  .command('trigger <repo>')
+  .description('start a run of a branch, tag or commit (developer); prints the run id')
+  .option('--ref <ref>', 'branch or tag (default: the default branch)')
+  .option('--sha <sha>', 'a full commit SHA')
+  .action(async (repoName: string, o: { ref?: string; sha?: string }) => {
+    const created = await api().runs.trigger.mutate({ repo: repoName, ref: o.ref, sha: o.sha });
+    if (json()) return printJson(created);
+    console.log(created.id);
+    if (created.status === 'failed')
+      console.error(
+        `run #${created.number} failed at once: its config has errors (switchyard run status ${created.id})`,
+      );
+  });
+run
+  .command('status <id>')
+  .description('show a run; --wait exits when it ends, non-zero unless it succeeded')
+  .option('--wait', 'wait until the run ends')
+  .option('--timeout <seconds>', 'give up waiting after this long', (v) => Number.parseInt(v, 10))
+  .action(async (id: string, o: { wait?: boolean; timeout?: number }) => {
+    const client = api();
+    const deadline = o.timeout ? Date.now() + o.timeout * 1000 : Infinity;
+    let current = await client.runs.get.query({ id });
+    while (o.wait && !isTerminal(current.status)) {
+      if (Date.now() > deadline) throw new CliError(`run ${id} is still ${current.status} after ${o.timeout} s`);
+      await new Promise((r) => setTimeout(r, 1000));
+      current = await client.runs.get.query({ id });
+    }
+    if (json()) printJson(current);
+    else printRun(current);
+    if (o.wait && current.status !== 'success') process.exitCode = EXIT.failure;
+  });
+
 const user = program.command('user').description('people and roles (admin)');
 user
   .command('add <email>')
@@ -155,6 +189,23 @@ program
     process.on('SIGINT', stop);
     await runner.done;
   });
+
+function isTerminal(status: string): boolean {
+  return status === 'success' || status === 'failed' || status === 'cancelled';
+}
+
+type RunView = Awaited<ReturnType<ServerApi['runs']['get']['query']>>;
+
+function printRun(r: RunView): void {
+  console.log(
+    `${r.repo} #${r.number}  ${r.status}  ${r.trigger}  ${r.branch ?? r.tag ?? ''} ${r.commitSha.slice(0, 12)}`,
+  );
+  if (r.commitMessage) console.log(`  ${r.commitMessage.split('\n')[0]}`);
+  const issues = (r.configErrors as { message: string; line: number; column: number; severity: string }[]) ?? [];
+  for (const i of issues) console.log(`  ${r.configPath}:${i.line}:${i.column} ${i.severity}: ${i.message}`);
+  for (const j of r.jobs)
+    console.log(`  ${j.status.padEnd(9)} ${j.name}${j.statusReason ? ` (${j.statusReason})` : ''}`);
+}
 
 function explain(err: unknown): { message: string; code: number } {
   if (err instanceof CliError) return { message: err.message, code: err.exitCode };

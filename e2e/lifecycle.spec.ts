@@ -16,6 +16,21 @@ fs.chmodSync(dataDir, 0o755);
 const configHome = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-cli-'));
 const admin = { email: 'lifecycle@e2e.test', password: 'lifecycle-password' };
 
+const started: ChildProcess[] = [];
+test.afterAll(() => {
+  // A failed assertion must not leave a system running for the next test run.
+  for (const proc of started) {
+    if (proc.exitCode !== null) continue;
+    for (const pid of [...descendants(proc.pid!), proc.pid!]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+});
+
 function startSystem(): { proc: ChildProcess; output: () => string } {
   let out = '';
   const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -31,6 +46,7 @@ function startSystem(): { proc: ChildProcess; output: () => string } {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(proc);
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return { proc, output: () => out };
@@ -68,13 +84,18 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function alive(pids: number[]): number[] {
-  return pids.filter((p) => {
+/** The processes still running among `pids`, with their command lines. */
+function alive(pids: number[]): string[] {
+  return pids.flatMap((p) => {
     try {
       process.kill(p, 0);
-      return true;
     } catch {
-      return false;
+      return [];
+    }
+    try {
+      return [`${p} ${execFileSync('ps', ['-o', 'args=', '-p', String(p)], { encoding: 'utf8' }).trim()}`];
+    } catch {
+      return []; // exited in between
     }
   });
 }
@@ -94,7 +115,7 @@ function cli(args: string[], input?: string) {
   }
 }
 
-async function stopWithCtrlC(proc: ChildProcess): Promise<{ code: number | null; leftovers: number[] }> {
+async function stopWithCtrlC(proc: ChildProcess): Promise<{ code: number | null; leftovers: string[] }> {
   const tree = descendants(proc.pid!);
   expect(tree.length).toBeGreaterThanOrEqual(4); // postgres, web, scheduler, runner (and their children)
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
@@ -116,7 +137,7 @@ test('npm start comes up, the CLI works against it, and Ctrl-C leaves nothing be
   expect(login.stderr + login.stdout).toContain(`Signed in as ${admin.email} (admin)`);
   expect(fs.statSync(path.join(configHome, 'switchyard', 'config.json')).mode & 0o777).toBe(0o600);
   const added = cli(['repo', 'add', 'acme/api', '--url', 'https://example.com/acme/api.git']);
-  expect(added.code).toBe(0);
+  expect(added.code, added.stderr).toBe(0);
   expect(added.stdout).toMatch(/Webhook secret[\s\S]*[0-9a-f]{64}/);
   const listed = JSON.parse(cli(['--json', 'repo', 'list']).stdout) as { name: string }[];
   expect(listed.map((r) => r.name).sort()).toEqual(['acme/api', 'demo']);
@@ -133,6 +154,25 @@ test('npm start comes up, the CLI works against it, and Ctrl-C leaves nothing be
     },
   );
   expect(refused).toContain('exit=3');
+  const triggered = cli(['run', 'trigger', 'demo']);
+  expect(triggered.code, triggered.stderr).toBe(0);
+  const runId = triggered.stdout.trim();
+  expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+  const shown = JSON.parse(cli(['--json', 'run', 'status', runId]).stdout) as Record<string, unknown>;
+  expect(shown).toMatchObject({
+    id: runId,
+    repo: 'demo',
+    trigger: 'manual',
+    branch: 'main',
+    actor: admin.email,
+    number: 1,
+  });
+  const human = cli(['run', 'status', runId]);
+  expect(human.stdout).toContain('demo #1');
+  expect(human.stdout).toContain('Demo service and pipeline');
+  const unknownRef = cli(['run', 'trigger', 'demo', '--ref', 'no-such-branch']);
+  expect(unknownRef.code).toBe(1);
+  expect(unknownRef.stderr).toContain('No branch, tag or commit named no-such-branch');
   const reg = cli(['token', 'create', '--runner', '--max-uses', '1']);
   expect(reg.stdout).toMatch(/sy_reg_/);
 

@@ -66,8 +66,19 @@ async function waitForHealth(deadlineMs: number): Promise<void> {
   throw new Error(`the web server did not become healthy: ${last}`);
 }
 
+/** Fails early and clearly when something else already listens on PORT. */
+async function assertPortFree(port: number): Promise<void> {
+  const net = await import('node:net');
+  await new Promise<void>((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', () => reject(new Error(`port ${port} is in use: stop what listens there or set PORT`)));
+    srv.listen(port, () => srv.close(() => resolve()));
+  });
+}
+
 async function main() {
   const started = Date.now();
+  await assertPortFree(env.PORT);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const authSecret = env.AUTH_SECRET ?? localAuthSecret(dataDir);
 

@@ -1,25 +1,44 @@
 // The web process's long-lived services, created on first use.
-import { webPrisma, type Db } from './db/client';
-import { createSecretBox, type SecretBox } from './domain/auth/secret-box';
-import { serverEnv } from './env';
-import { createLogger, type Logger } from './log';
+import path from 'node:path';
+import type PgBoss from 'pg-boss';
+import type { Services } from './api/trpc';
+import { webPrisma } from './db/client';
+import { createSecretBox } from './domain/auth/secret-box';
+import { transactionalEnqueue } from './domain/run/enqueue';
+import { syncSchedule } from './domain/run/schedules';
+import { dataDir, serverEnv } from './env';
+import { Mirrors } from './git/mirrors';
+import { createLogger } from './log';
+import { createBoss } from './queue/boss';
 
-export interface WebServices {
-  db: Db;
-  box: SecretBox;
-  log: Logger;
-}
+export type WebServices = Services;
 
 let services: WebServices | undefined;
+let boss: Promise<PgBoss> | undefined;
 
 export function webServices(): WebServices {
   if (!services) {
     const env = serverEnv();
     if (!env.AUTH_SECRET) throw new Error('AUTH_SECRET is not set (npm start generates one under DATA_DIR).');
+    const log = createLogger({ proc: 'web', level: env.LOG_LEVEL });
+    // The web process only sends: no maintenance, no schedules, a small pool.
+    const startBoss = () => {
+      boss ??= (async () => {
+        const b = createBoss(env.DATABASE_URL!, { supervise: false, schedule: false, max: 2 });
+        b.on('error', (err) => log.error({ err }, 'queue error'));
+        return b.start();
+      })();
+      return boss;
+    };
+    const db = webPrisma(env.DATABASE_URL);
     services = {
-      db: webPrisma(env.DATABASE_URL),
+      db,
       box: createSecretBox(env.AUTH_SECRET),
-      log: createLogger({ proc: 'web', level: env.LOG_LEVEL }),
+      log,
+      mirrors: new Mirrors(path.join(dataDir(env), 'mirrors')),
+      enqueue: async (tx, queue, data, options) => transactionalEnqueue(await startBoss())(tx, queue, data, options),
+      syncSchedule: async (pipelineId, cron) => syncSchedule(db, await startBoss(), pipelineId, cron),
+      now: () => new Date(),
     };
   }
   return services;

@@ -10,6 +10,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type RunningPostgres } from '../server/db/embedded-postgres';
 import { ensurePartitions, migrate } from '../server/db/migrate';
+import { installQueue } from '../server/queue/boss';
 import { migrationsDir } from '../server/db/paths';
 
 declare module 'vitest' {
@@ -90,6 +91,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const url = databaseUrl(server.adminUrl, template);
     await migrate(url, migrationsDir);
     await ensurePartitions(url, 2);
+    await installQueue(url);
   } catch (err) {
     await dropDatabases(server.adminUrl, [template]).catch(() => undefined);
     await server.stop();

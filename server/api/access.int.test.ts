@@ -3,21 +3,21 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/db';
+import { testServices, type TestServices } from '../../tests/services';
 import { createSecretBox } from '../domain/auth/secret-box';
 import { hashToken } from '../domain/auth/tokens';
 import { createApiToken } from '../domain/user/api-tokens';
 import { createUser, type PublicUser } from '../domain/user/users';
-import { createLogger } from '../log';
 import { createContext } from './context';
 import { createCaller } from './root';
 
 let db: TestDatabase;
+let services: TestServices;
 const box = createSecretBox('test-secret-of-sufficient-length');
-const log = createLogger({ proc: 'test', level: 'silent' });
 const users: Record<string, PublicUser> = {};
 
 function caller(authorization: string | null, sessionUser: PublicUser | null = null) {
-  return createContext({ db: db.prisma, box, log }, authorization, async () => sessionUser).then(createCaller);
+  return createContext(services, authorization, async () => sessionUser).then(createCaller);
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -31,11 +31,15 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  services = await testServices(db.prisma, db.url);
   for (const role of ['viewer', 'developer', 'deployer', 'admin'] as const) {
     users[role] = await createUser(db.prisma, { email: `${role}@example.com`, password: 'password-123', role });
   }
 });
-afterAll(() => db.drop());
+afterAll(async () => {
+  await services.close();
+  await db.drop();
+});
 
 describe('roles', () => {
   it('refuses an unauthenticated call with UNAUTHORIZED', async () => {

@@ -4,6 +4,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Db } from '../db/client';
+import type { Mirrors } from '../git/mirrors';
+import type { Enqueue } from '../domain/run/enqueue';
 import type { UserRole } from '../db/generated/enums';
 import { hasRole } from '../domain/auth/roles';
 import type { SecretBox } from '../domain/auth/secret-box';
@@ -12,12 +14,21 @@ import type { AuthenticatedRunner } from '../domain/runner/registration';
 import type { PublicUser } from '../domain/user/users';
 import type { Logger } from '../log';
 
-/** Who is calling and what the handlers may use. Built per request by server/api/context.ts. */
-export interface Context {
+/** What handlers and use cases work with: one set per process (server/web.ts, the scheduler, tests). */
+export interface Services {
   db: Db;
   box: SecretBox;
   log: Logger;
   now: () => Date;
+  mirrors: Mirrors;
+  /** Sends a queue message inside the caller's transaction. */
+  enqueue: Enqueue;
+  /** Registers (or removes) a pipeline's cron schedule. */
+  syncSchedule: (pipelineId: string, cron: string | null) => Promise<unknown>;
+}
+
+/** Who is calling, and the services. Built per request by server/api/context.ts. */
+export interface Context extends Services {
   /** A person: by session cookie or API token. */
   user: PublicUser | null;
   /** A runner: by runner token. */

@@ -2,6 +2,7 @@
 // or upgrades it on start.
 import PgBoss from 'pg-boss';
 import type { Logger } from '../log';
+import { createQueues } from './queues';
 
 export const QUEUE_SCHEMA = 'pgboss';
 
@@ -16,10 +17,11 @@ export function createBoss(url: string, opts: { supervise?: boolean; schedule?: 
   });
 }
 
-/** Installs or upgrades pg-boss's schema, then disconnects. */
+/** Installs or upgrades pg-boss's schema and creates our queues, then disconnects. */
 export async function installQueue(url: string, log?: Logger): Promise<void> {
   const boss = createBoss(url, { supervise: false, schedule: false, max: 1 });
   boss.on('error', (err) => log?.error({ err }, 'pg-boss error'));
   await boss.start();
+  await createQueues(boss);
   await boss.stop({ graceful: false, wait: true });
 }

@@ -1,12 +1,21 @@
 // The scheduler process: one long-running Node process next to the web
-// server. Several may run at once. Today it keeps the queue (pg-boss) and the
-// partitions ready; planning runs and advancing DAGs build on this loop.
+// server; several may run at once without double work. Today it keeps the
+// queue (pg-boss, whose timekeeper fires cron schedules here), the partitions,
+// and turns scheduled ticks into runs; planning runs and advancing DAGs build
+// on this loop.
+import path from 'node:path';
 import { createPrisma } from '../db/client';
-import { serverEnv } from '../env';
+import { transactionalEnqueue } from '../domain/run/enqueue';
+import { syncSchedule } from '../domain/run/schedules';
+import { dataDir, serverEnv } from '../env';
+import { Mirrors } from '../git/mirrors';
 import { createLogger } from '../log';
+import { watchParent } from '../ops/watch-parent';
 import { createBoss } from '../queue/boss';
 import { ensurePartitionsAhead, PARTITION_CHECK_INTERVAL_MS } from './maintenance';
-import { watchParent } from '../ops/watch-parent';
+import { fireScheduledRuns } from './scheduled-runs';
+
+const SCHEDULE_POLL_MS = 5_000;
 
 const env = serverEnv();
 const log = createLogger({ proc: 'scheduler', level: env.LOG_LEVEL });
@@ -20,12 +29,28 @@ const boss = createBoss(env.DATABASE_URL);
 boss.on('error', (err) => log.error({ err }, 'queue error'));
 await boss.start();
 
-const tick = () =>
+const deps = {
+  db,
+  boss,
+  log,
+  mirrors: new Mirrors(path.join(dataDir(env), 'mirrors')),
+  enqueue: transactionalEnqueue(boss),
+  syncSchedule: (pipelineId: string, cron: string | null) => syncSchedule(db, boss, pipelineId, cron),
+  now: () => new Date(),
+};
+
+const partitions = () =>
   ensurePartitionsAhead(db, env.PARTITION_MONTHS_AHEAD, log).catch((err) =>
     log.error({ err }, 'partition upkeep failed'),
   );
-await tick();
-const timer = setInterval(tick, PARTITION_CHECK_INTERVAL_MS);
+await partitions();
+const timers = [
+  setInterval(partitions, PARTITION_CHECK_INTERVAL_MS),
+  setInterval(
+    () => void fireScheduledRuns(deps).catch((err) => log.error({ err }, 'schedule pass failed')),
+    SCHEDULE_POLL_MS,
+  ),
+];
 log.info('scheduler ready');
 
 let stopping = false;
@@ -33,7 +58,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'scheduler stopping');
-  clearInterval(timer);
+  timers.forEach(clearInterval);
   await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
   await db.$disconnect();
   process.exit(0);

@@ -1,6 +1,33 @@
+import { z } from 'zod';
+import { getRepo } from '../../domain/repo/repos';
+import { getRun } from '../../domain/run/get-run';
 import { listRuns, RunFilter } from '../../domain/run/list-runs';
-import { protectedProcedure, router } from '../trpc';
+import { triggerManualRun } from '../../domain/run/trigger-run';
+import { developerProcedure, protectedProcedure, router } from '../trpc';
 
 export const runsRouter = router({
   list: protectedProcedure.input(RunFilter).query(({ ctx, input }) => listRuns(ctx.db, input)),
+  get: protectedProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .query(({ ctx, input }) => getRun(ctx.db, input.id)),
+  /** A manual run of a branch, tag or commit (the default branch when none is given). */
+  trigger: developerProcedure
+    .input(
+      z
+        .object({
+          repo: z.string().trim().min(1),
+          ref: z.string().trim().min(1).max(255).optional(),
+          sha: z.string().trim().optional(),
+        })
+        .refine((i) => !(i.ref && i.sha), { message: 'Give --ref or --sha, not both' }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const repo = await getRepo(ctx.db, input.repo);
+      return triggerManualRun(ctx, repo, {
+        ref: input.ref,
+        sha: input.sha,
+        actor: ctx.user.email,
+        actorUserId: ctx.user.id,
+      });
+    }),
 });

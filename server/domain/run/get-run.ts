@@ -1,0 +1,26 @@
+// One run as its page and `switchyard run status` show it.
+import type { DbTx } from '../../db/client';
+import { NotFound } from '../errors';
+
+export const TERMINAL_RUN_STATUSES = ['success', 'failed', 'cancelled'] as const;
+
+export async function getRun(db: DbTx, id: string) {
+  const run = await db.pipelineRun.findFirst({
+    where: { id },
+    include: {
+      pipeline: { select: { name: true, configPath: true, repo: { select: { name: true } } } },
+      stages: { orderBy: { position: 'asc' }, select: { name: true, status: true } },
+      jobs: {
+        orderBy: { name: 'asc' },
+        select: { id: true, name: true, status: true, stageId: true, exitCode: true, statusReason: true },
+      },
+      events: {
+        orderBy: { id: 'asc' },
+        select: { kind: true, fromStatus: true, toStatus: true, actor: true, reason: true, createdAt: true },
+      },
+    },
+  });
+  if (!run) throw new NotFound(`Run ${id}`);
+  const { pipeline, ...rest } = run;
+  return { ...rest, repo: pipeline.repo.name, pipeline: pipeline.name, configPath: pipeline.configPath };
+}

@@ -1,0 +1,40 @@
+// The services a request context or a use case needs, wired to a test
+// database: a real queue (pg-boss in that database), real git mirrors in a
+// temporary folder.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type PgBoss from 'pg-boss';
+import type { Services } from '../server/api/trpc';
+import type { Db } from '../server/db/client';
+import { createSecretBox } from '../server/domain/auth/secret-box';
+import { transactionalEnqueue } from '../server/domain/run/enqueue';
+import { syncSchedule } from '../server/domain/run/schedules';
+import { Mirrors } from '../server/git/mirrors';
+import { createLogger } from '../server/log';
+import { createBoss } from '../server/queue/boss';
+
+export interface TestServices extends Services {
+  boss: PgBoss;
+  close(): Promise<void>;
+}
+
+export async function testServices(db: Db, url: string): Promise<TestServices> {
+  const boss = createBoss(url, { supervise: false, schedule: false, max: 2 });
+  await boss.start();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-mirrors-'));
+  return {
+    db,
+    box: createSecretBox('test-secret-of-sufficient-length'),
+    log: createLogger({ proc: 'test', level: 'silent' }),
+    mirrors: new Mirrors(dir),
+    enqueue: transactionalEnqueue(boss),
+    syncSchedule: (pipelineId, cron) => syncSchedule(db, boss, pipelineId, cron),
+    boss,
+    now: () => new Date(),
+    async close() {
+      await boss.stop({ graceful: false, wait: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
