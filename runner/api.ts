@@ -1,5 +1,5 @@
 // The runner's only way to the server: the tRPC client typed by the app router.
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import superjson from 'superjson';
 import type { AppRouter } from '../server/contracts/app-router';
 
@@ -8,7 +8,8 @@ export type ServerApi = TRPCClient<AppRouter>;
 export function createServerApi(url: string, token: () => string | undefined): ServerApi {
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
+      // Not batched: a long-polling claim must never hold up a heartbeat.
+      httpLink({
         url: `${url.replace(/\/$/, '')}/api/trpc`,
         transformer: superjson,
         headers: () => {

@@ -9,6 +9,7 @@ import { createServerApi } from './api';
 import type { RunnerOptions } from './options';
 import { readState, writeState, type RunnerState } from './state';
 import { RUNNER_VERSION } from './version';
+import { WorkLoop } from './work-loop';
 
 export interface RunningRunner {
   state: RunnerState;
@@ -107,8 +108,25 @@ export async function startRunner(opts: RunnerOptions): Promise<RunningRunner> {
     if (!stopped) timer = setTimeout(loop, opts.pingSeconds * 1000);
   };
   await ping();
-  log.info({ runnerId: state.runnerId || undefined, pool: state.pool, url: opts.url }, 'runner online');
+  log.info(
+    { runnerId: state.runnerId || undefined, pool: state.pool, url: opts.url, concurrency: opts.concurrency },
+    'runner online',
+  );
   timer = setTimeout(loop, opts.pingSeconds * 1000);
+  const work = new WorkLoop({
+    api,
+    log,
+    runnerName: state.name,
+    stateDir: opts.stateDir,
+    concurrency: opts.concurrency,
+    heartbeatSeconds: opts.pingSeconds,
+  });
+  work.done.catch((err: Error) => {
+    stopped = true;
+    clearTimeout(timer);
+    log.error({ err: err.message }, 'runner stopping');
+    fail(err);
+  });
 
   return {
     state,
@@ -116,6 +134,7 @@ export async function startRunner(opts: RunnerOptions): Promise<RunningRunner> {
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await work.stop().catch(() => undefined);
       log.info('runner stopped');
       finish();
     },

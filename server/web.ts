@@ -10,6 +10,9 @@ import { dataDir, serverEnv } from './env';
 import { Mirrors } from './git/mirrors';
 import { createLogger } from './log';
 import { createBoss } from './queue/boss';
+import { claimWithWait } from './dispatch/claim-with-wait';
+import { JobListener } from './dispatch/job-listener';
+import { LogStore } from './storage/log-store';
 
 export type WebServices = Services;
 
@@ -38,6 +41,8 @@ export function webServices(): WebServices {
       mirrors: new Mirrors(path.join(dataDir(env), 'mirrors')),
       enqueue: async (tx, queue, data, options) => transactionalEnqueue(await startBoss())(tx, queue, data, options),
       syncSchedule: async (pipelineId, cron) => syncSchedule(db, await startBoss(), pipelineId, cron),
+      claim: claimWithWait(db, startBoss, new JobListener(env.DATABASE_URL!, log), () => new Date()),
+      logs: new LogStore(path.join(dataDir(env), 'logs')),
       now: () => new Date(),
     };
   }

@@ -13,6 +13,9 @@ import { syncSchedule } from '../server/domain/run/schedules';
 import { Mirrors } from '../server/git/mirrors';
 import { createLogger } from '../server/log';
 import { createBoss } from '../server/queue/boss';
+import { claimWithWait } from '../server/dispatch/claim-with-wait';
+import { JobListener } from '../server/dispatch/job-listener';
+import { LogStore } from '../server/storage/log-store';
 
 export interface TestServices extends Services {
   boss: PgBoss;
@@ -23,16 +26,26 @@ export async function testServices(db: Db, url: string): Promise<TestServices> {
   const boss = createBoss(url, { supervise: false, schedule: false, max: 2 });
   await boss.start();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-mirrors-'));
+  const log = createLogger({ proc: 'test', level: 'silent' });
+  const listener = new JobListener(url, log);
   return {
     db,
     box: createSecretBox('test-secret-of-sufficient-length'),
-    log: createLogger({ proc: 'test', level: 'silent' }),
-    mirrors: new Mirrors(dir),
+    log,
+    mirrors: new Mirrors(path.join(dir, 'mirrors')),
+    logs: new LogStore(path.join(dir, 'logs')),
+    claim: claimWithWait(
+      db,
+      async () => boss,
+      listener,
+      () => new Date(),
+    ),
     enqueue: transactionalEnqueue(boss),
     syncSchedule: (pipelineId, cron) => syncSchedule(db, boss, pipelineId, cron),
     boss,
     now: () => new Date(),
     async close() {
+      await listener.close();
       await boss.stop({ graceful: false, wait: true });
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -13,6 +13,8 @@ import { DomainError, type DomainErrorCode } from '../domain/errors';
 import type { AuthenticatedRunner } from '../domain/runner/registration';
 import type { PublicUser } from '../domain/user/users';
 import type { Logger } from '../log';
+import type { ClaimedJob } from '../domain/job/claim';
+import type { LogStore } from '../storage/log-store';
 
 /** What handlers and use cases work with: one set per process (server/web.ts, the scheduler, tests). */
 export interface Services {
@@ -25,6 +27,9 @@ export interface Services {
   enqueue: Enqueue;
   /** Registers (or removes) a pipeline's cron schedule. */
   syncSchedule: (pipelineId: string, cron: string | null) => Promise<unknown>;
+  /** A runner's long-polling claim: a job of its pool, or null after `waitMs`. */
+  claim: (runner: AuthenticatedRunner, waitMs: number) => Promise<ClaimedJob | null>;
+  logs: LogStore;
 }
 
 /** Who is calling, and the services. Built per request by server/api/context.ts. */

@@ -20,3 +20,28 @@ export const RunnerPing = z.object({
   concurrency: z.number().int().min(1).max(64).optional(),
 });
 export type RunnerPing = z.infer<typeof RunnerPing>;
+
+/** Asks for a job of the runner's pool, waiting up to `waitMs` for one. */
+export const ClaimRequest = z.object({ waitMs: z.number().int().min(0).max(30_000).default(25_000) });
+export type ClaimRequest = z.infer<typeof ClaimRequest>;
+
+/** A chunk of an attempt's output. Chunks are numbered from 0; resending one is harmless. */
+export const LogChunk = z.object({
+  token: z.string().min(10),
+  seq: z.number().int().min(0).max(10_000_000),
+  text: z.string().max(1024 * 1024),
+});
+export type LogChunk = z.infer<typeof LogChunk>;
+
+/** An attempt's sign of life; the answer says whether to stop (cancelled). */
+export const Heartbeat = z.object({ token: z.string().min(10) });
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+/** How an attempt ended, as the runner saw it. The server decides the job's status. */
+export const AttemptResult = z.object({
+  token: z.string().min(10),
+  exitCode: z.number().int().nullable(),
+  reason: z.enum(['exit_code', 'timeout', 'runner_error', 'cancelled']),
+  message: z.string().max(2000).optional(),
+});
+export type AttemptResult = z.infer<typeof AttemptResult>;

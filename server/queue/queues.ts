@@ -3,6 +3,8 @@ import type PgBoss from 'pg-boss';
 
 /** A new run waits here for the scheduler to plan it into stages and jobs. */
 export const PLAN_RUN_QUEUE = 'plan-run';
+/** NOTIFYed when a run waits for planning: wakes the schedulers' plan workers at once. */
+export const PLAN_CHANNEL = 'switchyard_plan';
 /** Cron schedules of pipelines (`schedule:` in the config) fire here. */
 export const SCHEDULED_RUN_QUEUE = 'scheduled-run';
 
@@ -26,4 +28,23 @@ export async function createQueues(boss: PgBoss): Promise<void> {
   for (const queue of QUEUES) {
     if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name, queue);
   }
+}
+
+/** Each runner pool's queue of jobs whose needs are met. */
+export function poolQueue(pool: string): string {
+  return `pool.${pool}`;
+}
+
+/** The NOTIFY channel that wakes runners' long polls; the payload is the pool. */
+export const JOBS_CHANNEL = 'switchyard_jobs';
+
+export interface QueuedJob {
+  jobId: string;
+  /** The job's partition key (its run's created_at). */
+  createdAt: string;
+}
+
+export async function ensurePoolQueue(boss: PgBoss, pool: string): Promise<void> {
+  const name = poolQueue(pool);
+  if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'standard', retryLimit: 0 });
 }

@@ -14,6 +14,7 @@ import { watchParent } from '../ops/watch-parent';
 import { createBoss } from '../queue/boss';
 import { ensurePartitionsAhead, PARTITION_CHECK_INTERVAL_MS } from './maintenance';
 import { fireScheduledRuns } from './scheduled-runs';
+import { startPlanner } from './planner';
 
 const SCHEDULE_POLL_MS = 5_000;
 
@@ -39,6 +40,8 @@ const deps = {
   now: () => new Date(),
 };
 
+const planner = await startPlanner({ ...deps, url: env.DATABASE_URL });
+
 const partitions = () =>
   ensurePartitionsAhead(db, env.PARTITION_MONTHS_AHEAD, log).catch((err) =>
     log.error({ err }, 'partition upkeep failed'),
@@ -59,6 +62,7 @@ async function stop(signal: string) {
   stopping = true;
   log.info({ signal }, 'scheduler stopping');
   timers.forEach(clearInterval);
+  await planner.stop();
   await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
   await db.$disconnect();
   process.exit(0);

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { RunnerPing, RunnerRegistration } from '../../contracts/runner';
+import {
+  AttemptResult,
+  ClaimRequest,
+  Heartbeat,
+  LogChunk,
+  RunnerPing,
+  RunnerRegistration,
+} from '../../contracts/runner';
+import { attemptForToken, completeAttempt } from '../../domain/job/complete';
 import { createRegistrationToken, listRunners, registerRunner, touchRunner } from '../../domain/runner/registration';
 import { adminProcedure, protectedProcedure, publicProcedure, router, runnerProcedure } from '../trpc';
 
@@ -34,4 +42,24 @@ export const runnerRouter = router({
     await touchRunner(ctx.db, ctx.runner.id, input, ctx.now());
     return { runnerId: ctx.runner.id, serverTime: ctx.now() };
   }),
+  /** A long poll: a job of this runner's pool, or null when none came within waitMs. */
+  claim: runnerProcedure.input(ClaimRequest).mutation(async ({ ctx, input }) => {
+    await touchRunner(ctx.db, ctx.runner.id, {}, ctx.now());
+    return ctx.claim(ctx.runner, input.waitMs);
+  }),
+  /** The attempt is alive; the answer carries cancellation. */
+  heartbeat: publicProcedure.input(Heartbeat).mutation(async ({ ctx, input }) => {
+    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    await ctx.db.jobAttempt.update({ where: { id: attempt.id }, data: { lastHeartbeatAt: ctx.now() } });
+    return { cancel: attempt.job.status === 'cancelled' };
+  }),
+  log: publicProcedure.input(LogChunk).mutation(async ({ ctx, input }) => {
+    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    await ctx.logs.write(attempt.jobId, attempt.number, input.seq, input.text);
+    return { seq: input.seq };
+  }),
+  /** How the attempt ended; the server decides the job's status and advances the run. */
+  complete: publicProcedure
+    .input(AttemptResult)
+    .mutation(({ ctx, input }) => completeAttempt(ctx.db, ctx.enqueue, input, ctx.now())),
 });

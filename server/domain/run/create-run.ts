@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
 import type { RunStatus, RunTrigger } from '../../db/generated/enums';
-import { PLAN_RUN_QUEUE, type PlanRunJob } from '../../queue/queues';
+import { PLAN_CHANNEL, PLAN_RUN_QUEUE, type PlanRunJob } from '../../queue/queues';
 import type { ConfigIssue } from '../pipeline-config/parse';
 import type { Enqueue } from './enqueue';
 
@@ -87,6 +87,7 @@ export async function createRun(db: Db, input: NewRun, now: Date, enqueue: Enque
     if (status === 'pending') {
       const job: PlanRunJob = { runId: run.id, createdAt: run.createdAt.toISOString() };
       await enqueue(tx, PLAN_RUN_QUEUE, job, { priority: TRIGGER_PRIORITY[input.trigger] });
+      await tx.$executeRaw`SELECT pg_notify(${PLAN_CHANNEL}, ${run.id})`;
     }
     return run;
   });

@@ -16,7 +16,8 @@ export async function syncSchedule(db: Db, boss: PgBoss, pipelineId: string, cro
   if (!pipeline) return false;
   const queue = scheduleQueue(pipelineId);
   if (cron) {
-    if (!(await boss.getQueue(queue))) await boss.createQueue(queue, { name: queue, policy: 'standard', retryLimit: 2 });
+    if (!(await boss.getQueue(queue)))
+      await boss.createQueue(queue, { name: queue, policy: 'standard', retryLimit: 2 });
     await boss.schedule(queue, cron, { pipelineId }, { tz: 'UTC' });
   } else if (pipeline.schedule) {
     await boss.unschedule(queue);

@@ -1,0 +1,24 @@
+// The runner's long poll: claim at once if a job waits; otherwise wait for the
+// pool's NOTIFY (or the fallback tick) and try again, until the deadline.
+import type PgBoss from 'pg-boss';
+import type { Db } from '../db/client';
+import { claimNext, type ClaimedJob } from '../domain/job/claim';
+import type { AuthenticatedRunner } from '../domain/runner/registration';
+import type { JobListener } from './job-listener';
+
+/** How long a waiting claim sleeps at most between tries when no NOTIFY comes. */
+export const FALLBACK_POLL_MS = 2_000;
+
+export function claimWithWait(db: Db, boss: () => Promise<PgBoss>, listener: JobListener, now: () => Date) {
+  return async (runner: AuthenticatedRunner, waitMs: number): Promise<ClaimedJob | null> => {
+    const deadline = Date.now() + waitMs;
+    const b = await boss();
+    for (;;) {
+      const job = await claimNext(db, b, runner, now);
+      if (job) return job;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await listener.wait(runner.pool, Math.min(left, FALLBACK_POLL_MS));
+    }
+  };
+}

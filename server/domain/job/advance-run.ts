@@ -1,0 +1,53 @@
+// Applies the DAG's next step inside the caller's transaction: decided by the
+// pure `advance`, written as guarded transitions, ready jobs queued on their
+// pool's queue with a NOTIFY that wakes waiting runners, then the roll-ups.
+import type { DbTx } from '../../db/client';
+import type { Prisma } from '../../db/generated/client';
+import { JOBS_CHANNEL, poolQueue, type QueuedJob } from '../../queue/queues';
+import type { JobConfig } from '../pipeline-config/model';
+import type { Enqueue } from '../run/enqueue';
+import { advance } from './advance';
+import { refreshRollups, transitionJob, type Actor, type RunRef } from './transitions';
+
+export async function queueJob(
+  tx: DbTx,
+  enqueue: Enqueue,
+  job: { id: string; createdAt: Date; pool: string; priority: number },
+): Promise<void> {
+  const message: QueuedJob = { jobId: job.id, createdAt: job.createdAt.toISOString() };
+  await enqueue(tx, poolQueue(job.pool), message, { priority: job.priority });
+  await tx.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, ${job.pool})`;
+}
+
+export async function advanceRun(tx: DbTx, run: RunRef, enqueue: Enqueue, now: Date, who: Actor) {
+  const jobs = await tx.job.findMany({
+    where: { runId: run.id, createdAt: run.createdAt },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      needs: true,
+      allowFailure: true,
+      spec: true,
+      pool: true,
+      priority: true,
+      createdAt: true,
+    },
+  });
+  const byName = new Map(jobs.map((j) => [j.name, j]));
+  const decisions = advance(jobs.map((j) => ({ ...j, when: (j.spec as unknown as JobConfig).when ?? 'on_success' })));
+  for (const d of decisions) {
+    const job = byName.get(d.name)!;
+    const data: Prisma.JobUncheckedUpdateManyInput =
+      d.to === 'queued'
+        ? { queuedAt: now }
+        : d.to === 'skipped'
+          ? { finishedAt: now, statusReason: d.reason }
+          : { statusReason: d.reason };
+    const moved = await transitionJob(tx, run, job.id, d.to, data, { ...who, reason: d.reason }, now, {
+      from: ['pending'],
+    });
+    if (moved && d.to === 'queued') await queueJob(tx, enqueue, job);
+  }
+  return refreshRollups(tx, run, now, who);
+}

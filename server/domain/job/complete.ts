@@ -1,0 +1,71 @@
+// A runner reports how an attempt ended; the server decides the job's status
+// (a runner never says "success"), records the attempt, and advances the DAG
+// in the same transaction. A report with an unknown, finished or expired
+// attempt token (a zombie runner's late result) is refused.
+import type { Db } from '../../db/client';
+import type { AttemptReason } from '../../db/generated/enums';
+import { hashToken } from '../auth/tokens';
+import { Conflict, Unauthorized } from '../errors';
+import type { Enqueue } from '../run/enqueue';
+import { advanceRun } from './advance-run';
+import { transitionJob } from './transitions';
+
+export interface AttemptReport {
+  token: string;
+  /** The script's exit code; null when it did not exit on its own. */
+  exitCode: number | null;
+  reason: Extract<AttemptReason, 'exit_code' | 'timeout' | 'runner_error' | 'cancelled'>;
+  message?: string;
+}
+
+/** Loads the running attempt a token belongs to, or refuses. */
+export async function attemptForToken(db: Db, token: string, now: Date) {
+  const attempt = await db.jobAttempt.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: {
+      job: { select: { id: true, runId: true, createdAt: true, status: true, name: true } },
+      runner: { select: { name: true } },
+    },
+  });
+  if (!attempt || attempt.tokenExpiresAt <= now) throw new Unauthorized('Unknown or expired attempt token');
+  if (attempt.finishedAt)
+    throw new Conflict(`Attempt ${attempt.number} of ${attempt.job.name} is already over (${attempt.reason})`);
+  return attempt;
+}
+
+export async function completeAttempt(db: Db, enqueue: Enqueue, report: AttemptReport, now: Date) {
+  const attempt = await attemptForToken(db, report.token, now);
+  const succeeded = report.reason === 'exit_code' && report.exitCode === 0;
+  const actor = { actor: `runner:${attempt.runner?.name ?? 'unknown'}` };
+  const run = { id: attempt.job.runId, createdAt: attempt.job.createdAt };
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.jobAttempt.updateMany({
+      where: { id: attempt.id, finishedAt: null },
+      data: { finishedAt: now, exitCode: report.exitCode, reason: report.reason, message: report.message ?? null },
+    });
+    if (count === 0) throw new Conflict('This attempt is already over');
+    const reason = succeeded
+      ? 'exited 0'
+      : report.reason === 'exit_code'
+        ? `exited with code ${report.exitCode}`
+        : report.reason === 'timeout'
+          ? 'ran past its timeout'
+          : report.reason === 'cancelled'
+            ? 'cancelled'
+            : (report.message ?? 'the runner could not run it');
+    const to = succeeded ? 'success' : report.reason === 'cancelled' ? 'cancelled' : 'failed';
+    const moved = await transitionJob(
+      tx,
+      run,
+      attempt.jobId,
+      to,
+      { finishedAt: now, exitCode: report.exitCode, statusReason: succeeded ? null : reason },
+      { ...actor, reason },
+      now,
+      { from: ['running'] },
+    );
+    if (!moved) throw new Conflict('The job is no longer running this attempt');
+    const runStatus = await advanceRun(tx, run, enqueue, now, actor);
+    return { jobStatus: to, runStatus };
+  });
+}

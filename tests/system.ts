@@ -1,0 +1,90 @@
+// A whole Switchyard for integration tests, minus the browser: the tRPC API
+// served over real HTTP (the standalone adapter, same router and context as
+// the web app), the scheduler's planner, and real runner processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createHTTPServer } from '@trpc/server/adapters/standalone';
+import { createContext } from '../server/api/context';
+import { appRouter } from '../server/api/root';
+import { createRegistrationToken } from '../server/domain/runner/registration';
+import { startPlanner, type Planner } from '../server/scheduler/planner';
+import { createTestDatabase, type TestDatabase } from './db';
+import { testServices, type TestServices } from './services';
+
+export interface TestSystem {
+  db: TestDatabase;
+  services: TestServices;
+  url: string;
+  /** Starts a runner process; it is stopped with the system. */
+  startRunner(opts?: { name?: string; pool?: string; concurrency?: number }): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startTestSystem(): Promise<TestSystem> {
+  const db = await createTestDatabase();
+  const services = await testServices(db.prisma, db.url);
+  const server = createHTTPServer({
+    basePath: '/api/trpc/',
+    router: appRouter,
+    createContext: ({ req }) => createContext(services, req.headers.authorization ?? null, async () => null),
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const planner: Planner = await startPlanner({ ...services, url: db.url });
+  const runners: ChildProcess[] = [];
+  const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-runners-'));
+
+  return {
+    db,
+    services,
+    url,
+    async startRunner(opts = {}) {
+      const name = opts.name ?? `runner-${runners.length + 1}`;
+      const reg = await createRegistrationToken(db.prisma, { maxUses: 1 }, new Date());
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'runner/main.ts',
+          '--url',
+          url,
+          '--registration-token',
+          reg.token,
+          '--name',
+          name,
+          '--pool',
+          opts.pool ?? 'default',
+          '--concurrency',
+          String(opts.concurrency ?? 1),
+          '--state-dir',
+          path.join(stateRoot, name),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: { ...process.env, LOG_LEVEL: 'warn', SWITCHYARD_RUNNER_PING_SECONDS: '1' },
+        },
+      );
+      child.stdout!.on('data', (d: Buffer) => process.env.DEBUG_RUNNER && process.stdout.write(`[${name}] ${d}`));
+      child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d}`));
+      runners.push(child);
+      return child;
+    },
+    async stop() {
+      for (const r of runners) {
+        if (r.exitCode === null) {
+          r.kill('SIGTERM');
+          await new Promise((resolve) => r.once('exit', resolve));
+        }
+      }
+      await planner.stop();
+      await new Promise((resolve) => server.close(resolve));
+      await services.close();
+      await db.drop();
+      fs.rmSync(stateRoot, { recursive: true, force: true });
+    },
+  };
+}
