@@ -116,6 +116,42 @@ run
     if (o.wait && current.status !== 'success') process.exitCode = EXIT.failure;
   });
 
+run
+  .command('cancel <id>')
+  .description('cancel a run: queued jobs are dropped, running ones stopped (developer)')
+  .action(async (id: string) => {
+    const result = await api().runs.cancel.mutate({ id });
+    if (json()) return printJson(result);
+    console.log(`Cancelled ${result.cancelled} job(s); ${result.running} running job(s) stop within one heartbeat.`);
+  });
+
+const job = program.command('job').description('jobs');
+job
+  .command('retry <id>')
+  .description('run a finished job again, and the jobs that depend on it (developer)')
+  .action(async (id: string) => {
+    const status = await api().jobs.retry.mutate({ id });
+    if (json()) return printJson({ runStatus: status });
+    console.log(`Retrying; the run is ${status}.`);
+  });
+job
+  .command('run <id>')
+  .description('start a job that waits for a person (when: manual) (developer)')
+  .action(async (id: string) => {
+    const status = await api().jobs.run.mutate({ id });
+    if (json()) return printJson({ runStatus: status });
+    console.log(`Started; the run is ${status}.`);
+  });
+job
+  .command('logs <id>')
+  .description("print a job's log (the latest attempt, or --attempt N)")
+  .option('--attempt <n>', 'which attempt', (v) => Number.parseInt(v, 10))
+  .action(async (id: string, o: { attempt?: number }) => {
+    const log = await api().jobs.log.query({ id, attempt: o.attempt });
+    if (json()) return printJson(log);
+    process.stdout.write(log.text);
+  });
+
 const user = program.command('user').description('people and roles (admin)');
 user
   .command('add <email>')

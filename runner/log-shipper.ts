@@ -2,6 +2,8 @@
 // or 64 KiB, in order; a chunk that fails to send is retried (resending is
 // harmless: the server keys chunks by their number).
 export type SendChunk = (seq: number, text: string) => Promise<unknown>;
+/** Errors not worth retrying (the server refuses the attempt): the rest of the log is dropped. */
+export type IsFatal = (err: unknown) => boolean;
 
 const FLUSH_MS = 250;
 const MAX_CHUNK = 64 * 1024;
@@ -12,7 +14,12 @@ export class LogShipper {
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly send: SendChunk) {}
+  private refused = false;
+
+  constructor(
+    private readonly send: SendChunk,
+    private readonly isFatal: IsFatal = () => false,
+  ) {}
 
   write(text: string): void {
     this.buffer += text;
@@ -27,7 +34,15 @@ export class LogShipper {
       const text = this.buffer.slice(0, MAX_CHUNK);
       this.buffer = this.buffer.slice(MAX_CHUNK);
       const seq = this.seq++;
-      this.sending = this.sending.then(() => sendWithRetry(this.send, seq, text));
+      this.sending = this.sending.then(async () => {
+        if (this.refused) return;
+        try {
+          await sendWithRetry(this.send, seq, text, this.isFatal);
+        } catch (err) {
+          if (!this.isFatal(err)) throw err;
+          this.refused = true;
+        }
+      });
     }
   }
 
@@ -38,13 +53,13 @@ export class LogShipper {
   }
 }
 
-async function sendWithRetry(send: SendChunk, seq: number, text: string): Promise<void> {
+async function sendWithRetry(send: SendChunk, seq: number, text: string, isFatal: IsFatal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await send(seq, text);
       return;
     } catch (err) {
-      if (attempt >= 20) throw err;
+      if (attempt >= 20 || isFatal(err)) throw err;
       await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** attempt)));
     }
   }

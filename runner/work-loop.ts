@@ -20,6 +20,11 @@ export interface WorkLoopOptions {
 
 const CLAIM_WAIT_MS = 25_000;
 
+/** The server no longer accepts writes for this attempt (it was lost, or is over). */
+function refusedByServer(err: unknown): boolean {
+  return err instanceof TRPCClientError && ['CONFLICT', 'UNAUTHORIZED', 'BAD_REQUEST'].includes(err.data?.code);
+}
+
 export class WorkLoop {
   private stopped = false;
   private readonly aborts = new Set<AbortController>();
@@ -60,7 +65,10 @@ export class WorkLoop {
   private async execute(job: ClaimedJobView): Promise<void> {
     const { api, log } = this.o;
     log.info({ job: job.name, jobId: job.jobId, attempt: job.attempt }, 'job started');
-    const shipper = new LogShipper((seq, text) => api.runner.log.mutate({ token: job.token, seq, text }));
+    const shipper = new LogShipper(
+      (seq, text) => api.runner.log.mutate({ token: job.token, seq, text }),
+      refusedByServer,
+    );
     let cancel!: () => void;
     const cancelled = new Promise<void>((resolve) => (cancel = resolve));
     this.cancels.add(cancel);
@@ -68,7 +76,13 @@ export class WorkLoop {
       api.runner.heartbeat
         .mutate({ token: job.token })
         .then((r) => r.cancel && cancel())
-        .catch((err: Error) => log.warn({ err: err.message }, 'heartbeat failed'));
+        .catch((err: Error) => {
+          // The server says this attempt is over (lost, then run elsewhere): stop it here too.
+          if (refusedByServer(err)) {
+            log.warn({ job: job.name, err: err.message }, 'the server no longer accepts this attempt; stopping it');
+            cancel();
+          } else log.warn({ err: err.message }, 'heartbeat failed');
+        });
     }, this.o.heartbeatSeconds * 1000);
     let result: ExecResult;
     try {

@@ -30,6 +30,12 @@ export const ServerEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** `pretty` prints one readable line per record; `json` prints pino's JSON lines. */
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+  /** An attempt without a heartbeat for this long is lost (runners heartbeat every 10 s). */
+  RUNNER_LOST_AFTER_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** How often the scheduler's watchdog looks for lost attempts. */
+  WATCHDOG_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  /** Requeues after lost runners before a job fails as dead-lettered. */
+  MAX_LOST_REQUEUES: z.coerce.number().int().min(0).max(10).default(3),
   /** How many months of partitions to keep created ahead. */
   PARTITION_MONTHS_AHEAD: z.coerce.number().int().min(1).max(24).default(2),
 });

@@ -11,6 +11,7 @@ import { createContext } from '../server/api/context';
 import { appRouter } from '../server/api/root';
 import { createRegistrationToken } from '../server/domain/runner/registration';
 import { startPlanner, type Planner } from '../server/scheduler/planner';
+import { sweepLostAttempts, type WatchdogConfig } from '../server/scheduler/watchdog';
 import { createTestDatabase, type TestDatabase } from './db';
 import { testServices, type TestServices } from './services';
 
@@ -23,7 +24,10 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function startTestSystem(): Promise<TestSystem> {
+/** Short timings so that losses show within seconds (runners heartbeat every second). */
+export const TEST_WATCHDOG: WatchdogConfig = { lostAfterMs: 3_000, maxLostRequeues: 3, backoffBaseMs: 100 };
+
+export async function startTestSystem(watchdog: WatchdogConfig = TEST_WATCHDOG): Promise<TestSystem> {
   const db = await createTestDatabase();
   const services = await testServices(db.prisma, db.url);
   const server = createHTTPServer({
@@ -34,6 +38,7 @@ export async function startTestSystem(): Promise<TestSystem> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const planner: Planner = await startPlanner({ ...services, url: db.url });
+  const sweeper = setInterval(() => void sweepLostAttempts(services, watchdog).catch(() => undefined), 250);
   const runners: ChildProcess[] = [];
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-runners-'));
 
@@ -74,16 +79,25 @@ export async function startTestSystem(): Promise<TestSystem> {
       return child;
     },
     async stop() {
+      const t0 = Date.now();
+      const lap = (what: string) => process.env.DEBUG_STOP && console.log(`stop: ${what} at ${Date.now() - t0} ms`);
+      clearInterval(sweeper);
       for (const r of runners) {
-        if (r.exitCode === null) {
+        if (r.exitCode === null && r.signalCode === null) {
+          r.kill('SIGCONT');
           r.kill('SIGTERM');
           await new Promise((resolve) => r.once('exit', resolve));
         }
       }
+      lap('runners');
       await planner.stop();
+      lap('planner');
       await new Promise((resolve) => server.close(resolve));
+      lap('server');
       await services.close();
+      lap('services');
       await db.drop();
+      lap('db');
       fs.rmSync(stateRoot, { recursive: true, force: true });
     },
   };

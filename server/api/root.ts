@@ -1,6 +1,7 @@
 // The app router: every procedure the UI, the CLI and runners call.
 import { authRouter } from './routers/auth';
 import { healthRouter } from './routers/health';
+import { jobsRouter } from './routers/jobs';
 import { reposRouter } from './routers/repos';
 import { runnerRouter, runnersRouter } from './routers/runners';
 import { runsRouter } from './routers/runs';
@@ -15,6 +16,7 @@ export const appRouter = router({
   users: usersRouter,
   repos: reposRouter,
   runs: runsRouter,
+  jobs: jobsRouter,
   runners: runnersRouter,
   runner: runnerRouter,
 });

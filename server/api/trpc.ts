@@ -28,7 +28,7 @@ export interface Services {
   /** Registers (or removes) a pipeline's cron schedule. */
   syncSchedule: (pipelineId: string, cron: string | null) => Promise<unknown>;
   /** A runner's long-polling claim: a job of its pool, or null after `waitMs`. */
-  claim: (runner: AuthenticatedRunner, waitMs: number) => Promise<ClaimedJob | null>;
+  claim: (runner: AuthenticatedRunner, waitMs: number, signal?: AbortSignal) => Promise<ClaimedJob | null>;
   logs: LogStore;
 }
 

@@ -10,15 +10,17 @@ import type { JobListener } from './job-listener';
 export const FALLBACK_POLL_MS = 2_000;
 
 export function claimWithWait(db: Db, boss: () => Promise<PgBoss>, listener: JobListener, now: () => Date) {
-  return async (runner: AuthenticatedRunner, waitMs: number): Promise<ClaimedJob | null> => {
+  return async (runner: AuthenticatedRunner, waitMs: number, signal?: AbortSignal): Promise<ClaimedJob | null> => {
     const deadline = Date.now() + waitMs;
     const b = await boss();
-    for (;;) {
+    // A runner that hung up must not be handed a job it will never hear of.
+    while (!signal?.aborted) {
       const job = await claimNext(db, b, runner, now);
       if (job) return job;
       const left = deadline - Date.now();
       if (left <= 0) return null;
-      await listener.wait(runner.pool, Math.min(left, FALLBACK_POLL_MS));
+      await listener.wait(runner.pool, Math.min(left, FALLBACK_POLL_MS), signal);
     }
+    return null;
   };
 }

@@ -44,7 +44,7 @@ export class JobListener {
   }
 
   /** Resolves when a job may be waiting in `pool`, or after `ms`. */
-  async wait(pool: string, ms: number): Promise<void> {
+  async wait(pool: string, ms: number, signal?: AbortSignal): Promise<void> {
     await this.connect().catch(() => undefined);
     await new Promise<void>((resolve) => {
       const set = this.waiters.get(pool) ?? new Set();
@@ -52,10 +52,12 @@ export class JobListener {
       const done = () => {
         clearTimeout(timer);
         set.delete(done);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
       set.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

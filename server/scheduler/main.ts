@@ -15,6 +15,7 @@ import { createBoss } from '../queue/boss';
 import { ensurePartitionsAhead, PARTITION_CHECK_INTERVAL_MS } from './maintenance';
 import { fireScheduledRuns } from './scheduled-runs';
 import { startPlanner } from './planner';
+import { sweepLostAttempts } from './watchdog';
 
 const SCHEDULE_POLL_MS = 5_000;
 
@@ -52,6 +53,15 @@ const timers = [
   setInterval(
     () => void fireScheduledRuns(deps).catch((err) => log.error({ err }, 'schedule pass failed')),
     SCHEDULE_POLL_MS,
+  ),
+  setInterval(
+    () =>
+      void sweepLostAttempts(deps, {
+        lostAfterMs: env.RUNNER_LOST_AFTER_SECONDS * 1000,
+        maxLostRequeues: env.MAX_LOST_REQUEUES,
+        backoffBaseMs: 2_000,
+      }).catch((err) => log.error({ err }, 'watchdog sweep failed')),
+    env.WATCHDOG_INTERVAL_SECONDS * 1000,
   ),
 ];
 log.info('scheduler ready');

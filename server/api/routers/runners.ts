@@ -43,9 +43,9 @@ export const runnerRouter = router({
     return { runnerId: ctx.runner.id, serverTime: ctx.now() };
   }),
   /** A long poll: a job of this runner's pool, or null when none came within waitMs. */
-  claim: runnerProcedure.input(ClaimRequest).mutation(async ({ ctx, input }) => {
+  claim: runnerProcedure.input(ClaimRequest).mutation(async ({ ctx, input, signal }) => {
     await touchRunner(ctx.db, ctx.runner.id, {}, ctx.now());
-    return ctx.claim(ctx.runner, input.waitMs);
+    return ctx.claim(ctx.runner, input.waitMs, signal);
   }),
   /** The attempt is alive; the answer carries cancellation. */
   heartbeat: publicProcedure.input(Heartbeat).mutation(async ({ ctx, input }) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cancelRun } from '../../domain/job/control';
 import { getRepo } from '../../domain/repo/repos';
 import { getRun } from '../../domain/run/get-run';
 import { listRuns, RunFilter } from '../../domain/run/list-runs';
@@ -10,6 +11,12 @@ export const runsRouter = router({
   get: protectedProcedure
     .input(z.object({ id: z.string().uuid() }))
     .query(({ ctx, input }) => getRun(ctx.db, input.id)),
+  /** Drops queued jobs and stops running ones (at their next heartbeat). */
+  cancel: developerProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .mutation(({ ctx, input }) =>
+      cancelRun(ctx.db, ctx.enqueue, input.id, { actor: ctx.user.email, actorUserId: ctx.user.id }, ctx.now()),
+    ),
   /** A manual run of a branch, tag or commit (the default branch when none is given). */
   trigger: developerProcedure
     .input(

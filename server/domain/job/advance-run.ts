@@ -13,9 +13,10 @@ export async function queueJob(
   tx: DbTx,
   enqueue: Enqueue,
   job: { id: string; createdAt: Date; pool: string; priority: number },
+  opts: { startAfterSeconds?: number } = {},
 ): Promise<void> {
   const message: QueuedJob = { jobId: job.id, createdAt: job.createdAt.toISOString() };
-  await enqueue(tx, poolQueue(job.pool), message, { priority: job.priority });
+  await enqueue(tx, poolQueue(job.pool), message, { priority: job.priority, startAfter: opts.startAfterSeconds });
   await tx.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, ${job.pool})`;
 }
 

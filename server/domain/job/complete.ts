@@ -7,7 +7,9 @@ import type { AttemptReason } from '../../db/generated/enums';
 import { hashToken } from '../auth/tokens';
 import { Conflict, Unauthorized } from '../errors';
 import type { Enqueue } from '../run/enqueue';
-import { advanceRun } from './advance-run';
+import type { JobConfig } from '../pipeline-config/model';
+import { advanceRun, queueJob } from './advance-run';
+import { shouldRetry } from './retry-policy';
 import { transitionJob } from './transitions';
 
 export interface AttemptReport {
@@ -23,7 +25,18 @@ export async function attemptForToken(db: Db, token: string, now: Date) {
   const attempt = await db.jobAttempt.findUnique({
     where: { tokenHash: hashToken(token) },
     include: {
-      job: { select: { id: true, runId: true, createdAt: true, status: true, name: true } },
+      job: {
+        select: {
+          id: true,
+          runId: true,
+          createdAt: true,
+          status: true,
+          name: true,
+          spec: true,
+          pool: true,
+          priority: true,
+        },
+      },
       runner: { select: { name: true } },
     },
   });
@@ -53,18 +66,30 @@ export async function completeAttempt(db: Db, enqueue: Enqueue, report: AttemptR
           : report.reason === 'cancelled'
             ? 'cancelled'
             : (report.message ?? 'the runner could not run it');
-    const to = succeeded ? 'success' : report.reason === 'cancelled' ? 'cancelled' : 'failed';
+    if (attempt.job.status === 'cancelled') {
+      // Cancelled while it ran: the attempt is recorded, the job stays cancelled.
+      return { jobStatus: 'cancelled' as const, runStatus: await advanceRun(tx, run, enqueue, now, actor) };
+    }
+    const spec = attempt.job.spec as unknown as JobConfig;
+    const retry =
+      !succeeded &&
+      report.reason !== 'cancelled' &&
+      shouldRetry(spec.retry, { number: attempt.number, reason: report.reason, exitCode: report.exitCode });
+    const to = succeeded ? 'success' : retry ? 'queued' : report.reason === 'cancelled' ? 'cancelled' : 'failed';
     const moved = await transitionJob(
       tx,
       run,
       attempt.jobId,
       to,
-      { finishedAt: now, exitCode: report.exitCode, statusReason: succeeded ? null : reason },
-      { ...actor, reason },
+      retry
+        ? { queuedAt: now, statusReason: `attempt ${attempt.number} ${reason}; retrying` }
+        : { finishedAt: now, exitCode: report.exitCode, statusReason: succeeded ? null : reason },
+      { ...actor, reason: retry ? `${reason}; retry ${attempt.number} of ${spec.retry.max}` : reason },
       now,
       { from: ['running'] },
     );
     if (!moved) throw new Conflict('The job is no longer running this attempt');
+    if (retry) await queueJob(tx, enqueue, { ...attempt.job, createdAt: run.createdAt });
     const runStatus = await advanceRun(tx, run, enqueue, now, actor);
     return { jobStatus: to, runStatus };
   });
