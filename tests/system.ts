@@ -19,8 +19,15 @@ export interface TestSystem {
   db: TestDatabase;
   services: TestServices;
   url: string;
+  /** Where a runner started here keeps its token. */
+  stateDirOf(name: string): string;
   /** Starts a runner process; it is stopped with the system. */
-  startRunner(opts?: { name?: string; pool?: string; concurrency?: number }): Promise<ChildProcess>;
+  startRunner(opts?: {
+    name?: string;
+    pool?: string;
+    concurrency?: number;
+    env?: Record<string, string>;
+  }): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +53,7 @@ export async function startTestSystem(watchdog: WatchdogConfig = TEST_WATCHDOG):
     db,
     services,
     url,
+    stateDirOf: (name: string) => path.join(stateRoot, name),
     async startRunner(opts = {}) {
       const name = opts.name ?? `runner-${runners.length + 1}`;
       const reg = await createRegistrationToken(db.prisma, { maxUses: 1 }, new Date());

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ClaimedJobView } from '../job';
+import { bwrapAvailable, SANDBOX_WORKSPACE, sandboxCommand } from './sandbox';
 
 const run = promisify(execFile);
 
@@ -18,6 +19,8 @@ export interface ExecResult {
 
 export interface ExecOptions {
   workRoot: string;
+  /** Use bubblewrap when the host has it (default); false runs the script unsandboxed. */
+  sandbox?: boolean;
   runnerName: string;
   output: (text: string) => void;
   /** Resolves when the job must stop (cancelled). */
@@ -29,8 +32,8 @@ function asEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return vars as unknown as NodeJS.ProcessEnv;
 }
 
-function jobEnv(job: ClaimedJobView, workspace: string): NodeJS.ProcessEnv {
-  return asEnv({
+function jobEnv(job: ClaimedJobView, workspace: string): Record<string, string> {
+  return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: workspace,
     LANG: 'C.UTF-8',
@@ -47,7 +50,7 @@ function jobEnv(job: ClaimedJobView, workspace: string): NodeJS.ProcessEnv {
     CI_REPO: job.repo.name,
     CI_PROJECT_DIR: workspace,
     ...job.spec.variables,
-  });
+  };
 }
 
 function shellQuote(s: string): string {
@@ -70,8 +73,12 @@ export async function runShell(job: ClaimedJobView, opts: ExecOptions): Promise<
   const attemptDir = path.join(opts.workRoot, job.attemptId);
   const workspace = path.join(attemptDir, 'workspace');
   fs.mkdirSync(attemptDir, { recursive: true, mode: 0o700 });
+  const sandboxed = opts.sandbox !== false && bwrapAvailable();
   opts.output(
-    `Running ${job.name} (attempt ${job.attempt}) on ${opts.runnerName} with the shell executor` +
+    `Running ${job.name} (attempt ${job.attempt}) on ${opts.runnerName} with the shell executor, ` +
+      (sandboxed
+        ? 'sandboxed by bubblewrap (read-only system, private /tmp, only the workspace writable)'
+        : 'not sandboxed (bubblewrap is not installed on this runner)') +
       `${job.spec.image ? `; the shell executor ignores image ${job.spec.image}` : ''}\n`,
   );
   try {
@@ -84,9 +91,12 @@ export async function runShell(job: ClaimedJobView, opts: ExecOptions): Promise<
   const scriptFile = path.join(attemptDir, 'script.sh');
   fs.writeFileSync(scriptFile, scriptText(job.spec.script), { mode: 0o700 });
 
-  const child = spawn('bash', ['--noprofile', '--norc', scriptFile], {
+  const { command, args } = sandboxed
+    ? sandboxCommand(workspace, scriptFile, jobEnv(job, SANDBOX_WORKSPACE))
+    : { command: 'bash', args: ['--noprofile', '--norc', scriptFile] };
+  const child = spawn(command, args, {
     cwd: workspace,
-    env: jobEnv(job, workspace),
+    env: asEnv(sandboxed ? { PATH: process.env.PATH } : jobEnv(job, workspace)),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
