@@ -12,11 +12,18 @@ import { appRouter } from '../server/api/root';
 import { createRegistrationToken } from '../server/domain/runner/registration';
 import { startPlanner, type Planner } from '../server/scheduler/planner';
 import { sweepLostAttempts, type WatchdogConfig } from '../server/scheduler/watchdog';
+import type { Db } from '../server/db/client';
 import { createTestDatabase, type TestDatabase } from './db';
 import { testServices, type TestServices } from './services';
 
-export interface TestSystem {
-  db: TestDatabase;
+export interface SystemDatabase {
+  prisma: Db;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export interface TestSystem<D extends SystemDatabase = TestDatabase> {
+  db: D;
   services: TestServices;
   url: string;
   /** Where a runner started here keeps its token. */
@@ -34,8 +41,16 @@ export interface TestSystem {
 /** Short timings so that losses show within seconds (runners heartbeat every second). */
 export const TEST_WATCHDOG: WatchdogConfig = { lostAfterMs: 3_000, maxLostRequeues: 3, backoffBaseMs: 100 };
 
+/** A test file's own system on its own database (vitest only: the database comes from the global setup). */
 export async function startTestSystem(watchdog: WatchdogConfig = TEST_WATCHDOG): Promise<TestSystem> {
-  const db = await createTestDatabase();
+  return startSystemOn(await createTestDatabase(), watchdog);
+}
+
+/** The system on a given, migrated database (also used by the benchmarks, outside vitest). */
+export async function startSystemOn<D extends SystemDatabase>(
+  db: D,
+  watchdog: WatchdogConfig = TEST_WATCHDOG,
+): Promise<TestSystem<D>> {
   const services = await testServices(db.prisma, db.url);
   const server = createHTTPServer({
     basePath: '/api/trpc/',
