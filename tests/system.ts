@@ -42,14 +42,18 @@ export interface TestSystem<D extends SystemDatabase = TestDatabase> {
 export const TEST_WATCHDOG: WatchdogConfig = { lostAfterMs: 3_000, maxLostRequeues: 3, backoffBaseMs: 100 };
 
 /** A test file's own system on its own database (vitest only: the database comes from the global setup). */
-export async function startTestSystem(watchdog: WatchdogConfig = TEST_WATCHDOG): Promise<TestSystem> {
-  return startSystemOn(await createTestDatabase(), watchdog);
+export async function startTestSystem(
+  watchdog: WatchdogConfig = TEST_WATCHDOG,
+  sweepEveryMs = 250,
+): Promise<TestSystem> {
+  return startSystemOn(await createTestDatabase(), watchdog, sweepEveryMs);
 }
 
 /** The system on a given, migrated database (also used by the benchmarks, outside vitest). */
 export async function startSystemOn<D extends SystemDatabase>(
   db: D,
   watchdog: WatchdogConfig = TEST_WATCHDOG,
+  sweepEveryMs = 250,
 ): Promise<TestSystem<D>> {
   const services = await testServices(db.prisma, db.url);
   const server = createHTTPServer({
@@ -60,7 +64,7 @@ export async function startSystemOn<D extends SystemDatabase>(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const planner: Planner = await startPlanner({ ...services, url: db.url });
-  const sweeper = setInterval(() => void sweepLostAttempts(services, watchdog).catch(() => undefined), 250);
+  const sweeper = setInterval(() => void sweepLostAttempts(services, watchdog).catch(() => undefined), sweepEveryMs);
   const runners: ChildProcess[] = [];
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-runners-'));
 
