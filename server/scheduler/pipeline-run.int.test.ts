@@ -7,6 +7,7 @@ import { waitFor } from '../../tests/db';
 import { createGitRepo, type TestRepo } from '../../tests/git-repo';
 import { startTestSystem, type TestSystem } from '../../tests/system';
 import { createRepo } from '../domain/repo/repos';
+import { retryJob, runManualJob } from '../domain/job/control';
 import { triggerRun } from '../domain/run/trigger-run';
 
 const GREEN = `stages: [build, test, deploy]
@@ -138,5 +139,65 @@ describe('a pipeline run', () => {
       orderBy: { id: 'asc' },
     });
     expect(events.map((e) => e.toStatus)).toEqual(['pending', 'running', 'failed']);
+  });
+});
+
+describe('people acting on a run', () => {
+  it('retrying a failed job reruns it and the jobs that depend on it, and the run can still succeed', async () => {
+    const { run } = await push(`stages: [test, deploy]
+jobs:
+  flaky:
+    stage: test
+    script: ['test "$CI_JOB_ATTEMPT" -gt 1 || { echo "fails the first time"; exit 1; }']
+  after:
+    stage: deploy
+    needs: [flaky]
+    script: ["echo after"]
+`);
+    const failed = await finished(run.id);
+    expect(failed.status).toBe('failed');
+    const flaky = failed.jobs.find((j) => j.name === 'flaky')!;
+    expect(failed.jobs.find((j) => j.name === 'after')!.status).toBe('skipped');
+    await retryJob(system.db.prisma, system.services.enqueue, flaky.id, { actor: 'dev@example.com' }, new Date());
+    const done = await finished(run.id);
+    expect(done.jobs.map((j) => [j.name, j.status]).sort()).toEqual([
+      ['after', 'success'],
+      ['flaky', 'success'],
+    ]);
+    expect(done.status).toBe('success');
+    const attempts = await system.db.prisma.jobAttempt.findMany({
+      where: { jobId: flaky.id },
+      orderBy: { number: 'asc' },
+    });
+    expect(attempts.map((a) => a.exitCode)).toEqual([1, 0]);
+    const retried = await system.db.prisma.runEvent.findFirst({
+      where: { jobId: flaky.id, toStatus: 'queued', actor: 'dev@example.com' },
+    });
+    expect(retried?.reason).toBe('retried by dev@example.com');
+  });
+
+  it('a manual job waits for a person, then runs when started', async () => {
+    const { run } = await push(`stages: [build, deploy]
+jobs:
+  build: { stage: build, script: ["echo build"] }
+  release: { stage: deploy, when: manual, script: ["echo released"] }
+`);
+    const waiting = await waitFor(
+      async () => {
+        const job = await system.db.prisma.job.findFirst({ where: { runId: run.id, name: 'release' } });
+        return job?.status === 'manual' ? job : null;
+      },
+      { timeoutMs: 30_000, what: 'the release job to wait for a person' },
+    );
+    await runManualJob(system.db.prisma, system.services.enqueue, waiting.id, { actor: 'dev@example.com' }, new Date());
+    const done = await waitFor(
+      async () => {
+        const job = await system.db.prisma.job.findFirst({ where: { id: waiting.id } });
+        return job?.finishedAt ? job : null;
+      },
+      { timeoutMs: 30_000, what: 'the release job to run' },
+    );
+    expect(done.status).toBe('success');
+    expect(await system.services.logs.read(done.id, 1)).toContain('released');
   });
 });
