@@ -14,6 +14,10 @@ import { startPlanner, type Planner } from '../server/scheduler/planner';
 import { sweepLostAttempts, type WatchdogConfig } from '../server/scheduler/watchdog';
 import type { Db } from '../server/db/client';
 import { createTestDatabase, type TestDatabase } from './db';
+import { createGitRepo, type TestRepo } from './git-repo';
+import { createRepo } from '../server/domain/repo/repos';
+import { triggerRun } from '../server/domain/run/trigger-run';
+import type { CreatedRun } from '../server/domain/run/create-run';
 import { testServices, type TestServices } from './services';
 
 export interface SystemDatabase {
@@ -22,10 +26,20 @@ export interface SystemDatabase {
   drop(): Promise<void>;
 }
 
+/** A registered repository backed by a real git repository, and a way to push pipelines to it. */
+export interface PipelineRepo {
+  git: TestRepo;
+  target: { id: string; cloneUrl: string; configPath: string; defaultBranch: string };
+  /** Commits `config` as .ci/pipeline.yml on main and triggers a push run of it. */
+  push(config: string): Promise<{ sha: string; run: CreatedRun }>;
+}
+
 export interface TestSystem<D extends SystemDatabase = TestDatabase> {
   db: D;
   services: TestServices;
   url: string;
+  /** Registers a repository with a fresh git repository behind it (removed with the system). */
+  addRepo(name: string, files?: Record<string, string>): Promise<PipelineRepo>;
   /** Where a runner started here keeps its token. */
   stateDirOf(name: string): string;
   /** Starts a runner process; it is stopped with the system. */
@@ -68,10 +82,38 @@ export async function startSystemOn<D extends SystemDatabase>(
   const runners: ChildProcess[] = [];
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-runners-'));
 
+  const repos: TestRepo[] = [];
   return {
     db,
     services,
     url,
+    async addRepo(name, files = { 'README.md': name }) {
+      const git = createGitRepo(files);
+      repos.push(git);
+      const created = await createRepo(db.prisma, services.box, { name, cloneUrl: git.url });
+      const target = {
+        id: created.id,
+        cloneUrl: created.cloneUrl,
+        configPath: created.configPath,
+        defaultBranch: 'main',
+      };
+      return {
+        git,
+        target,
+        async push(config) {
+          const sha = git.commit({ '.ci/pipeline.yml': config }, 'pipeline');
+          const result = await triggerRun(services, {
+            repo: target,
+            trigger: 'push',
+            sha,
+            branch: 'main',
+            actor: 'dev',
+          });
+          if (result.outcome !== 'run_created') throw new Error(result.reason);
+          return { sha, run: result.run };
+        },
+      };
+    },
     stateDirOf: (name: string) => path.join(stateRoot, name),
     async startRunner(opts = {}) {
       const name = opts.name ?? `runner-${runners.length + 1}`;
@@ -126,6 +168,7 @@ export async function startSystemOn<D extends SystemDatabase>(
       await db.drop();
       lap('db');
       fs.rmSync(stateRoot, { recursive: true, force: true });
+      for (const git of repos) git.remove();
     },
   };
 }

@@ -4,11 +4,8 @@
 // advances as each job reports back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../tests/db';
-import { createGitRepo, type TestRepo } from '../../tests/git-repo';
-import { startTestSystem, type TestSystem } from '../../tests/system';
-import { createRepo } from '../domain/repo/repos';
+import { startTestSystem, type PipelineRepo, type TestSystem } from '../../tests/system';
 import { retryJob, runManualJob } from '../domain/job/control';
-import { triggerRun } from '../domain/run/trigger-run';
 
 const GREEN = `stages: [build, test, deploy]
 jobs:
@@ -55,21 +52,8 @@ jobs:
 `;
 
 let system: TestSystem;
-let repo: TestRepo;
-let target: { id: string; cloneUrl: string; configPath: string; defaultBranch: string };
-
-async function push(config: string) {
-  const sha = repo.commit({ '.ci/pipeline.yml': config }, 'pipeline');
-  const result = await triggerRun(system.services, {
-    repo: target,
-    trigger: 'push',
-    sha,
-    branch: 'main',
-    actor: 'dev',
-  });
-  if (result.outcome !== 'run_created') throw new Error(result.reason);
-  return { sha, run: result.run };
-}
+let repo: PipelineRepo;
+const push = (config: string) => repo.push(config);
 
 async function finished(runId: string, timeoutMs = 60_000) {
   return waitFor(
@@ -86,9 +70,7 @@ async function finished(runId: string, timeoutMs = 60_000) {
 
 beforeAll(async () => {
   system = await startTestSystem();
-  repo = createGitRepo({ 'README.md': 'hello' });
-  const created = await createRepo(system.db.prisma, system.services.box, { name: 'core', cloneUrl: repo.url });
-  target = { id: created.id, cloneUrl: created.cloneUrl, configPath: created.configPath, defaultBranch: 'main' };
+  repo = await system.addRepo('core', { 'README.md': 'hello' });
   await system.startRunner({ name: 'r1', concurrency: 3 });
 });
 afterAll(() => system?.stop());

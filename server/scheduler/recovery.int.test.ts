@@ -10,30 +10,15 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../tests/db';
-import { createGitRepo, type TestRepo } from '../../tests/git-repo';
-import { startTestSystem, type TestSystem } from '../../tests/system';
+import { startTestSystem, type PipelineRepo, type TestSystem } from '../../tests/system';
 import { cancelRun } from '../domain/job/control';
-import { createRepo } from '../domain/repo/repos';
 import { createRegistrationToken, registerRunner } from '../domain/runner/registration';
-import { triggerRun } from '../domain/run/trigger-run';
 
 let system: TestSystem;
-let repo: TestRepo;
-let target: { id: string; cloneUrl: string; configPath: string; defaultBranch: string };
+let repo: PipelineRepo;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-recovery-'));
 
-async function push(config: string) {
-  const sha = repo.commit({ '.ci/pipeline.yml': config }, 'pipeline');
-  const result = await triggerRun(system.services, {
-    repo: target,
-    trigger: 'push',
-    sha,
-    branch: 'main',
-    actor: 'dev',
-  });
-  if (result.outcome !== 'run_created') throw new Error(result.reason);
-  return result.run;
-}
+const push = async (config: string) => (await repo.push(config)).run;
 
 const jobOf = (runId: string, name: string) =>
   system.db.prisma.job.findFirstOrThrow({
@@ -54,9 +39,7 @@ function processesWith(marker: string): string[] {
 
 beforeAll(async () => {
   system = await startTestSystem();
-  repo = createGitRepo({ 'README.md': 'recovery' });
-  const created = await createRepo(system.db.prisma, system.services.box, { name: 'recovery', cloneUrl: repo.url });
-  target = { id: created.id, cloneUrl: created.cloneUrl, configPath: created.configPath, defaultBranch: 'main' };
+  repo = await system.addRepo('recovery');
 });
 // Each test's runners stop with it, so a failing test cannot leave one behind to take the next test's jobs.
 const started: ChildProcess[] = [];
