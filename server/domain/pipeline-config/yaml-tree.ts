@@ -2,22 +2,16 @@
 // the line and column it came from. Aliases are expanded and `<<` merge keys
 // applied here, so the readers never see either; a budget on expanded values stops
 // alias bombs, a depth limit stops pathological nesting.
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  visit,
-  type Alias,
-  type Document,
-  type Node,
-  type YAMLMap,
-  type YAMLSeq,
-} from 'yaml';
+//
+// Two readers find the YAML's raw tree: the fast one (js-yaml) for the configs
+// people write, the exact one (the yaml package) for the rest, above all broken
+// YAML, whose syntax errors it words best. They give the same tree for the same
+// text; this file cannot tell which one ran.
 import { type Issues, joinPath, type Pos, START } from './issues';
 import { LIMITS } from './model';
+import { readExact } from './yaml-exact';
+import { readFast } from './yaml-fast';
+import type { RawAlias, RawMap, RawNode, RawScalar, RawSeq } from './yaml-raw';
 
 export type YScalar = {
   kind: 'scalar';
@@ -35,9 +29,6 @@ export type YMap = { kind: 'map'; entries: YEntry[]; pos: Pos };
 export type YSeq = { kind: 'seq'; items: YNode[]; pos: Pos };
 export type YNode = YScalar | YMap | YSeq;
 
-/** At most this many YAML syntax errors are reported; the rest are usually echoes. */
-const MAX_SYNTAX_ERRORS = 10;
-
 /**
  * Parses `text`; returns the root node, or undefined when the YAML itself is
  * broken (the syntax errors are in `issues`). An empty document is a null scalar.
@@ -47,35 +38,10 @@ export function readYaml(text: string, issues: Issues): YNode | undefined {
     issues.error(START, `The config is ${text.length} characters long; the limit is ${LIMITS.textBytes}.`);
     return undefined;
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, merge: true, uniqueKeys: false, prettyErrors: false });
-  const at = (offset: number): Pos => {
-    const p = lines.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
-  for (const e of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) issues.error(at(e.pos[0]), `YAML syntax: ${e.message}`);
-  if (doc.errors.length > 0) return undefined;
-  for (const w of doc.warnings) issues.warning(at(w.pos[0]), `YAML: ${w.message}`);
-  const converter = new Converter(text, at, () => aliasTargets(doc), issues);
-  if (doc.contents === null) return { kind: 'scalar', value: null, text: '', pos: START };
-  return converter.convert(doc.contents as Node);
-}
-
-/** The anchored node each alias refers to: the last one with its name before it. */
-function aliasTargets(doc: Document): Map<Alias, Node> {
-  const anchors = new Map<string, Node>();
-  const targets = new Map<Alias, Node>();
-  visit(doc, {
-    Node(_key, node) {
-      if (isAlias(node)) {
-        const target = anchors.get(node.source);
-        if (target) targets.set(node, target);
-      } else if (node.anchor) {
-        anchors.set(node.anchor, node);
-      }
-    },
-  });
-  return targets;
+  const doc = readFast(text) ?? readExact(text, issues);
+  if (!doc) return undefined;
+  if (doc.root === null) return { kind: 'scalar', value: null, text: '', pos: START };
+  return new Converter(doc.at, issues).convert(doc.root);
 }
 
 class Aborted extends Error {}
@@ -83,20 +49,16 @@ class Aborted extends Error {}
 class Converter {
   private count = 0;
   /** Collections being converted: an alias to one of them would recurse forever. */
-  private readonly active = new Set<Node>();
+  private readonly active = new Set<RawNode>();
   /** The outermost alias being expanded: where an alias bomb is reported. */
   private outerAlias: Pos | undefined;
-  private targets: Map<Alias, Node> | undefined;
 
   constructor(
-    private readonly text: string,
     private readonly at: (offset: number) => Pos,
-    /** Called on the first alias only: most configs have none and skip the walk. */
-    private readonly findTargets: () => Map<Alias, Node>,
     private readonly issues: Issues,
   ) {}
 
-  convert(root: Node): YNode | undefined {
+  convert(root: RawNode): YNode | undefined {
     try {
       return this.node(root, '', 0, START);
     } catch (e) {
@@ -105,7 +67,7 @@ class Converter {
     }
   }
 
-  private node(n: unknown, path: string, depth: number, fallback: Pos): YNode {
+  private node(n: RawNode | null, path: string, depth: number, fallback: Pos): YNode {
     const pos = this.posOf(n, fallback);
     this.count += 1;
     if (this.count > LIMITS.nodes)
@@ -114,27 +76,31 @@ class Converter {
         `The config has more than ${LIMITS.nodes} values once aliases are expanded; an alias may not repeat a large anchor this many times.`,
       );
     if (depth > LIMITS.depth) this.abort(pos, `The config is nested more than ${LIMITS.depth} levels deep.`);
-    if (isAlias(n)) return this.alias(n, path, depth, pos);
-    if (isMap(n) || isSeq(n)) {
-      this.active.add(n);
-      const out = isMap(n) ? this.map(n, path, depth, pos) : this.seq(n, path, depth, pos);
-      this.active.delete(n);
-      return out;
+    if (n === null) return { kind: 'scalar', value: null, text: '', pos };
+    switch (n.kind) {
+      case 'alias':
+        return this.alias(n, path, depth, pos);
+      case 'scalar':
+        return scalar(n, pos);
+      case 'map':
+      case 'seq': {
+        this.active.add(n);
+        const out = n.kind === 'map' ? this.map(n, path, depth, pos) : this.seq(n, path, depth, pos);
+        this.active.delete(n);
+        return out;
+      }
     }
-    if (isScalar(n)) return this.scalar(n.value, n.source, n.type, n.range, pos);
-    return { kind: 'scalar', value: null, text: '', pos };
   }
 
-  private alias(n: Alias, path: string, depth: number, pos: Pos): YNode {
-    this.targets ??= this.findTargets();
-    const target = this.targets.get(n);
+  private alias(n: RawAlias, path: string, depth: number, pos: Pos): YNode {
+    const target = n.target;
     if (!target)
       return this.broken(
         pos,
-        `${label(path)}: unknown alias *${n.source}; define the anchor &${n.source} before using it.`,
+        `${label(path)}: unknown alias *${n.name}; define the anchor &${n.name} before using it.`,
       );
     if (this.active.has(target))
-      return this.broken(pos, `${label(path)}: alias *${n.source} refers to a value that contains it.`);
+      return this.broken(pos, `${label(path)}: alias *${n.name} refers to a value that contains it.`);
     const outer = this.outerAlias === undefined;
     if (outer) this.outerAlias = pos;
     const out = this.node(target, path, depth, pos);
@@ -142,20 +108,22 @@ class Converter {
     return out;
   }
 
-  private seq(n: YAMLSeq, path: string, depth: number, pos: Pos): YSeq {
+  private seq(n: RawSeq, path: string, depth: number, pos: Pos): YSeq {
     const items = n.items.map((item, i) => this.node(item, joinPath(path, i), depth + 1, pos));
     return { kind: 'seq', items, pos };
   }
 
-  private map(n: YAMLMap, path: string, depth: number, pos: Pos): YMap {
+  private map(n: RawMap, path: string, depth: number, pos: Pos): YMap {
     // Explicit keys win over merged ones wherever the `<<` sits; among merged maps the first wins.
-    const explicitNames = n.items.some((p) => isMergeKey(p.key))
-      ? new Set(n.items.map((p) => (isMergeKey(p.key) ? undefined : keyName(p.key))))
+    const merges = n.pairs.some((p) => isMergeKey(p.key));
+    const explicitNames = merges
+      ? new Set(n.pairs.map((p) => (isMergeKey(p.key) ? undefined : keyName(p.key))))
       : undefined;
-    const explicit = new Map<string, Pos>();
     const merged = new Set<string>();
+    // Without merges every entry is explicit, and for a few keys a scan beats a map.
+    const explicit = merges || n.pairs.length > 8 ? new Map<string, Pos>() : undefined;
     const entries: YEntry[] = [];
-    for (const pair of n.items) {
+    for (const pair of n.pairs) {
       if (isMergeKey(pair.key)) {
         for (const e of this.mergeSources(pair.value, path, depth, pos)) {
           if (explicitNames?.has(e.key) || merged.has(e.key)) continue;
@@ -166,12 +134,12 @@ class Converter {
       }
       const key = this.key(pair.key, path, pos);
       if (key === undefined) continue;
-      const first = explicit.get(key.name);
+      const first = explicit ? explicit.get(key.name) : entries.find((e) => e.key === key.name)?.keyPos;
       if (first) {
         this.issues.error(key.pos, duplicateMessage(path, key.name, first));
         continue;
       }
-      explicit.set(key.name, key.pos);
+      explicit?.set(key.name, key.pos);
       const value = isTemplate(path, key.name)
         ? template(key.pos)
         : this.node(pair.value, joinPath(path, key.name), depth + 1, key.pos);
@@ -180,7 +148,7 @@ class Converter {
     return { kind: 'map', entries, pos };
   }
 
-  private mergeSources(value: unknown, path: string, depth: number, pos: Pos): YEntry[] {
+  private mergeSources(value: RawNode | null, path: string, depth: number, pos: Pos): YEntry[] {
     const source = this.node(value, path, depth + 1, pos);
     const maps = source.kind === 'seq' ? source.items : [source];
     const out: YEntry[] = [];
@@ -192,7 +160,7 @@ class Converter {
     return out;
   }
 
-  private key(k: unknown, path: string, fallback: Pos): { name: string; pos: Pos } | undefined {
+  private key(k: RawNode | null, path: string, fallback: Pos): { name: string; pos: Pos } | undefined {
     const pos = this.posOf(k, fallback);
     const name = keyName(k);
     if (name !== undefined) return { name, pos };
@@ -200,36 +168,9 @@ class Converter {
     return undefined;
   }
 
-  private scalar(
-    value: unknown,
-    source: string | undefined,
-    type: string | undefined,
-    range: readonly number[] | null | undefined,
-    pos: Pos,
-  ): YScalar {
-    const v =
-      typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null
-        ? value
-        : String(value);
-    const text = v === null ? '' : type === 'PLAIN' && source !== undefined ? source : String(v);
-    const out: YScalar = { kind: 'scalar', value: v, text, pos };
-    if (!range || range[0] === undefined || range[1] === undefined) return out;
-    // Character i of the value sits at column + i only on one line and without
-    // escapes; escapes and folding always make the value shorter than its source.
-    const newline = this.text.indexOf('\n', range[0]);
-    if (newline !== -1 && newline < range[1]) return out;
-    const length = range[1] - range[0];
-    if (type === 'PLAIN' && length === text.length) out.inner = pos;
-    if ((type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && length === text.length + 2)
-      out.inner = { line: pos.line, column: pos.column + 1 };
-    return out;
-  }
-
-  private posOf(n: unknown, fallback: Pos): Pos {
-    const range = (n as { range?: readonly number[] } | null)?.range;
-    // An empty value (`key:` with nothing after it) has an empty range: point at the key.
-    if (!range || range[0] === undefined || range[0] === range[1]) return fallback;
-    return this.at(range[0]);
+  private posOf(n: RawNode | null, fallback: Pos): Pos {
+    // An empty value (`key:` with nothing after it) has no position: point at the key.
+    return n === null || n.start === -1 ? fallback : this.at(n.start);
   }
 
   private broken(pos: Pos, message: string): YScalar {
@@ -241,6 +182,13 @@ class Converter {
     this.issues.error(pos, message);
     throw new Aborted();
   }
+}
+
+function scalar(n: RawScalar, pos: Pos): YScalar {
+  const out: YScalar = { kind: 'scalar', value: n.value, text: n.text, pos };
+  if (n.inner === 0) out.inner = pos;
+  else if (n.inner === 1) out.inner = { line: pos.line, column: pos.column + 1 };
+  return out;
 }
 
 /**
@@ -256,14 +204,13 @@ function template(pos: Pos): YScalar {
   return { kind: 'scalar', value: null, text: '', pos, broken: true };
 }
 
-function isMergeKey(k: unknown): boolean {
-  return isScalar(k) && typeof k.value === 'symbol';
+function isMergeKey(k: RawNode | null): boolean {
+  return k?.kind === 'scalar' && k.merge === true;
 }
 
 /** Keys are text: plain scalars as written (`1.10`, `on`), quoted ones unquoted. */
-function keyName(k: unknown): string | undefined {
-  if (!isScalar(k) || k.value === null || typeof k.value === 'object') return undefined;
-  return k.type === 'PLAIN' && k.source !== undefined ? k.source : String(k.value);
+function keyName(k: RawNode | null): string | undefined {
+  return k?.kind === 'scalar' && k.value !== null ? k.text : undefined;
 }
 
 function duplicateMessage(path: string, key: string, first: Pos): string {
