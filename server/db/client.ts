@@ -9,7 +9,11 @@ export type Db = PrismaClient;
 export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 export function createPrisma(connectionString: string, opts: { max?: number } = {}): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: opts.max ?? 10 }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: opts.max ?? 10 }),
+    // Transactions of one run queue on its row lock: under load a wait of a few seconds is normal.
+    transactionOptions: { maxWait: 10_000, timeout: 30_000 },
+  });
 }
 
 const globalForPrisma = globalThis as unknown as { switchyardPrisma?: PrismaClient };

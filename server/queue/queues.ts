@@ -44,7 +44,25 @@ export interface QueuedJob {
   createdAt: string;
 }
 
+const known = new Set<string>();
+
+/**
+ * Creates a pool's queue once. pg-boss's createQueue is not safe when two
+ * processes create the same queue at once (it can deadlock on the partition it
+ * adds): a failure is retried after checking whether the other one won.
+ */
 export async function ensurePoolQueue(boss: PgBoss, pool: string): Promise<void> {
   const name = poolQueue(pool);
-  if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'standard', retryLimit: 0 });
+  if (known.has(name)) return;
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) break;
+    try {
+      await boss.createQueue(name, { name, policy: 'standard', retryLimit: 0 });
+      break;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+    }
+  }
+  known.add(name);
 }

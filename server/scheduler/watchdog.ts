@@ -5,7 +5,7 @@
 // from the silent runner is refused afterwards (its attempt is over).
 import type { Db } from '../db/client';
 import { advanceRun, queueJob } from '../domain/job/advance-run';
-import { transitionJob } from '../domain/job/transitions';
+import { lockRun, transitionJob } from '../domain/job/transitions';
 import type { Enqueue } from '../domain/run/enqueue';
 import type { Logger } from '../log';
 
@@ -61,8 +61,13 @@ async function handleLost(
     });
     const job = attempt.job;
     const run = { id: job.runId, createdAt: job.createdAt };
-    if (job.status !== 'running') return true; // cancelled meanwhile: nothing to requeue
-    const lostCount = job.lostCount + 1;
+    await lockRun(tx, run);
+    const current = await tx.job.findFirstOrThrow({
+      where: { id: job.id, createdAt: job.createdAt },
+      select: { status: true, lostCount: true },
+    });
+    if (current.status !== 'running') return true; // cancelled meanwhile: nothing to requeue
+    const lostCount = current.lostCount + 1;
     const runner = attempt.runner?.name ?? 'its runner';
     if (lostCount <= cfg.maxLostRequeues) {
       const backoffSeconds = Math.ceil((cfg.backoffBaseMs * 2 ** (lostCount - 1)) / 1000);

@@ -7,7 +7,7 @@ import { JOBS_CHANNEL, poolQueue, type QueuedJob } from '../../queue/queues';
 import type { JobConfig } from '../pipeline-config/model';
 import type { Enqueue } from '../run/enqueue';
 import { advance } from './advance';
-import { refreshRollups, transitionJob, type Actor, type RunRef } from './transitions';
+import { lockRun, refreshRollups, transitionJob, type Actor, type RunRef } from './transitions';
 
 export async function queueJob(
   tx: DbTx,
@@ -21,6 +21,7 @@ export async function queueJob(
 }
 
 export async function advanceRun(tx: DbTx, run: RunRef, enqueue: Enqueue, now: Date, who: Actor) {
+  await lockRun(tx, run);
   const jobs = await tx.job.findMany({
     where: { runId: run.id, createdAt: run.createdAt },
     select: {

@@ -8,7 +8,7 @@ import { poolQueue, type QueuedJob } from '../../queue/queues';
 import { newToken } from '../auth/tokens';
 import type { JobConfig } from '../pipeline-config/model';
 import type { AuthenticatedRunner } from '../runner/registration';
-import { refreshRollups, transitionJob } from './transitions';
+import { lockRun, refreshRollups, transitionJob } from './transitions';
 
 export interface ClaimedJob {
   jobId: string;
@@ -66,6 +66,7 @@ async function takeJob(db: Db, runner: AuthenticatedRunner, msg: QueuedJob, now:
     });
     if (!job || job.status !== 'queued') return null;
     const run = { id: job.runId, createdAt };
+    await lockRun(tx, run);
     const attemptNumber = job.attemptCount + 1;
     const moved = await transitionJob(
       tx,

@@ -10,7 +10,7 @@ import type { Enqueue } from '../run/enqueue';
 import type { JobConfig } from '../pipeline-config/model';
 import { advanceRun, queueJob } from './advance-run';
 import { shouldRetry } from './retry-policy';
-import { transitionJob } from './transitions';
+import { lockRun, transitionJob } from './transitions';
 
 export interface AttemptReport {
   token: string;
@@ -52,6 +52,7 @@ export async function completeAttempt(db: Db, enqueue: Enqueue, report: AttemptR
   const actor = { actor: `runner:${attempt.runner?.name ?? 'unknown'}` };
   const run = { id: attempt.job.runId, createdAt: attempt.job.createdAt };
   return db.$transaction(async (tx) => {
+    await lockRun(tx, run);
     const { count } = await tx.jobAttempt.updateMany({
       where: { id: attempt.id, finishedAt: null },
       data: { finishedAt: now, exitCode: report.exitCode, reason: report.reason, message: report.message ?? null },

@@ -6,7 +6,7 @@ import type { JobStatus } from '../../db/generated/enums';
 import { NotFound, ValidationError } from '../errors';
 import type { Enqueue } from '../run/enqueue';
 import { advanceRun, queueJob } from './advance-run';
-import { refreshRollups, transitionJob, type Actor } from './transitions';
+import { lockRun, refreshRollups, transitionJob, type Actor } from './transitions';
 
 async function findRun(db: Db, runId: string) {
   const run = await db.pipelineRun.findFirst({ where: { id: runId }, select: { id: true, createdAt: true } });
@@ -24,6 +24,7 @@ async function findJob(db: Db, jobId: string) {
 export async function cancelRun(db: Db, enqueue: Enqueue, runId: string, who: Actor, now: Date) {
   const run = await findRun(db, runId);
   return db.$transaction(async (tx) => {
+    await lockRun(tx, run);
     const open = await tx.job.findMany({
       where: { runId: run.id, createdAt: run.createdAt, status: { in: ['pending', 'queued', 'manual', 'running'] } },
       select: { id: true, status: true },
@@ -56,6 +57,7 @@ export async function retryJob(db: Db, enqueue: Enqueue, jobId: string, who: Act
     throw new ValidationError(`${job.name} is ${job.status}: only a finished job can be retried`);
   const run = { id: job.runId, createdAt: job.createdAt };
   return db.$transaction(async (tx) => {
+    await lockRun(tx, run);
     const all = await tx.job.findMany({
       where: { runId: run.id, createdAt: run.createdAt },
       select: { id: true, name: true, needs: true, status: true },

@@ -17,6 +17,17 @@ export interface Actor {
   actorUserId?: string | null;
 }
 
+/**
+ * Takes the run's row lock for the rest of the transaction. Every transaction
+ * that changes a run's jobs takes it first, so decisions and roll-ups read the
+ * jobs after every earlier change committed: two needs finishing at the same
+ * moment cannot both miss the job that waits for them, and a stale read cannot
+ * flip a failed run back to running.
+ */
+export async function lockRun(tx: DbTx, run: RunRef): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM pipeline_runs WHERE id = ${run.id}::uuid AND created_at = ${run.createdAt} FOR UPDATE`;
+}
+
 /** Moves a job to `to` if its status allows; returns whether it moved. */
 export async function transitionJob(
   tx: DbTx,
@@ -62,6 +73,7 @@ export async function transitionJob(
  * finished_at is when no job can change anything any more.
  */
 export async function refreshRollups(tx: DbTx, run: RunRef, now: Date, who: Actor): Promise<RunStatus> {
+  await lockRun(tx, run);
   const jobs = await tx.job.findMany({
     where: { runId: run.id, createdAt: run.createdAt },
     select: { status: true, allowFailure: true, stageId: true },
