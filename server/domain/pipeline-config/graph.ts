@@ -87,18 +87,10 @@ export function findCycles(g: Graph): Cycle[] {
 export function topologicalLevels(g: Graph): number[][] {
   const n = g.names.length;
   const waiting = new Int32Array(n);
-  // The dependents of job d are dependents[first[d]] up to dependents[first[d + 1]]:
-  // two flat arrays instead of one array per job, as there can be tens of thousands of edges.
-  const first = new Int32Array(n + 1);
+  const dependents: number[][] = Array.from({ length: n }, () => []);
   g.deps.forEach((deps, job) => {
     waiting[job] = deps.length;
-    for (const d of deps) first[d + 1]!++;
-  });
-  for (let d = 0; d < n; d++) first[d + 1]! += first[d]!;
-  const dependents = new Int32Array(first[n]!);
-  const filled = first.slice(0, n);
-  g.deps.forEach((deps, job) => {
-    for (const d of deps) dependents[filled[d]!++] = job;
+    for (const d of deps) dependents[d]!.push(job);
   });
   const out: number[][] = [];
   let ready: number[] = [];
@@ -107,10 +99,7 @@ export function topologicalLevels(g: Graph): number[][] {
     out.push(ready);
     const next: number[] = [];
     for (const job of ready) {
-      for (let k = first[job]!; k < first[job + 1]!; k++) {
-        const m = dependents[k]!;
-        if (--waiting[m]! === 0) next.push(m);
-      }
+      for (const m of dependents[job]!) if (--waiting[m]! === 0) next.push(m);
     }
     ready = next.sort((a, b) => a - b);
   }

@@ -231,3 +231,11 @@ describe('job keys', () => {
     expect(b?.reports).toEqual({ junit: ['a.xml', 'b/*.xml'] });
   });
 });
+
+describe('leading blank lines', () => {
+  it('parses a config that starts with empty lines (it once looped forever)', () => {
+    expect(parsePipelineConfig('\njobs: { a: { script: x } }').config?.jobs.map((j) => j.name)).toEqual(['a']);
+    expect(parsePipelineConfig('\n\n\njobs:\n  a:\n    script: x\n').issues).toEqual([]);
+    expect(parsePipelineConfig('\n a').config).toBeNull();
+  });
+});

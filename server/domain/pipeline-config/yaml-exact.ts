@@ -5,6 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type Scalar } from 'yaml';
 import type { Issues } from './issues';
 import type { RawDocument, RawNode, RawPair, RawScalar } from './yaml-raw';
+import { hasNewline } from './yaml-text';
 
 /** At most this many YAML syntax errors are reported; the rest are usually echoes. */
 const MAX_SYNTAX_ERRORS = 10;
@@ -85,10 +86,9 @@ function scalar(text: string, n: Scalar, start: number): RawScalar {
   if (!range || range[0] === undefined || range[1] === undefined) return { ...out, ...merge };
   // Character i of the value sits at column + i only on one line and without
   // escapes; escapes and folding always make the value shorter than its source.
-  const newline = text.indexOf('\n', range[0]);
   const length = range[1] - range[0];
   let inner: 0 | 1 | undefined;
-  if (newline === -1 || newline >= range[1]) {
+  if (!hasNewline(text, range[0], range[1])) {
     if (type === 'PLAIN' && length === written.length) inner = 0;
     if ((type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && length === written.length + 2) inner = 1;
   }

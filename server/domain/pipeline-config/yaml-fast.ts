@@ -12,7 +12,15 @@
 // the children are what they seem; where they might not be, it gives up.
 import { FAILSAFE_SCHEMA, load, type State } from 'js-yaml';
 import { type RawDocument, type RawNode, type RawPair, resolvePlain } from './yaml-raw';
-import { anchorStart, contentStart, lineIndex, plainBlockScalar, shallowCommentAbove, strayComment } from './yaml-text';
+import {
+  anchorStart,
+  contentStart,
+  hasNewline,
+  lineIndex,
+  plainBlockScalar,
+  shallowCommentAbove,
+  strayComment,
+} from './yaml-text';
 
 /** What the listener reads of js-yaml's loader state: the documented fields and two internals. */
 type LoaderState = State & { tag: string | null; anchor: string | null };
@@ -74,6 +82,8 @@ export function readFast(text: string): RawDocument | undefined {
 
 class Reader {
   private readonly opened: number[] = [];
+  /** Per open node, whether it is a flow collection, once asked. */
+  private readonly flow: (boolean | undefined)[] = [];
   /** Per open node, the nodes closed inside it so far; the first entry is the document's. */
   private readonly inside: (Node[] | null)[] = [null];
   /** Per anchor name, each node it was put on and where its '&' is. */
@@ -87,10 +97,12 @@ class Reader {
   event(event: 'open' | 'close', state: LoaderState): void {
     if (event === 'open') {
       this.opened.push(state.position);
+      this.flow.push(undefined);
       this.inside.push(null);
       return;
     }
     const from = this.opened.pop()!;
+    this.flow.pop();
     const inside = this.inside.pop()!;
     if (state.tag !== null && state.tag !== '?') throw new Unsupported();
     const start = contentStart(this.text, from);
@@ -105,7 +117,8 @@ class Reader {
   root(): RawNode | null {
     const root = this.inside[0]?.at(-1);
     if (!root) return null;
-    return root.start !== -1 || this.anchors.size > 0 || /(?:^|\n)---/.test(this.text) ? root : null;
+    if (root.start !== -1) return this.value(root);
+    return this.anchors.size > 0 || /(?:^|\n)---/.test(this.text) ? root : null;
   }
 
   /** Each alias refers to the last node anchored with its name before it, as in yaml. */
@@ -130,7 +143,7 @@ class Reader {
     if (state.kind === 'mapping' && typeof result === 'object' && result !== null && !Array.isArray(result))
       return { kind: 'map', start, pairs: this.pairs(inside ?? [], result, from, start), raw: result, from };
     if (state.kind === 'sequence' && Array.isArray(result) && sameItems(inside ?? [], result))
-      return { kind: 'seq', start, items: inside ?? [], raw: result, from };
+      return { kind: 'seq', start, items: (inside ?? []).map((item) => this.value(item)), raw: result, from };
     throw new Unsupported();
   }
 
@@ -159,7 +172,6 @@ class Reader {
     } else if (c === 0x7c || c === 0x3e) {
       if (!plainBlockScalar(this.text, start)) throw new Unsupported();
     } else {
-      if (shallowCommentAbove(this.text, start)) throw new Unsupported();
       node.plain = true;
       node.value = resolvePlain(value);
       if (node.value === null) node.text = '';
@@ -205,7 +217,7 @@ class Reader {
     const pairs: RawPair[] = [];
     for (let i = 0; i + 1 < n; i += 2) {
       const key = this.key(inside[i]!);
-      const value = inside[i + 1]!;
+      const value = this.value(inside[i + 1]!);
       if ((result as Record<string, unknown>)[key.raw as string] !== value.raw) throw new Unsupported();
       pairs.push({ key, value });
     }
@@ -223,15 +235,24 @@ class Reader {
   }
 
   private inFlow(): boolean {
-    return this.opened.some((from) => {
-      const c = this.text.charCodeAt(contentStart(this.text, from));
-      return c === 0x5b || c === 0x7b;
+    return this.opened.some((from, i) => {
+      if (this.flow[i] === undefined) {
+        const c = this.text.charCodeAt(contentStart(this.text, from));
+        this.flow[i] = c === 0x5b || c === 0x7b;
+      }
+      return this.flow[i];
     });
   }
 
   private hasNewline(from: number, to: number): boolean {
-    const i = this.text.indexOf('\n', from);
-    return i !== -1 && i < to;
+    return hasNewline(this.text, from, to);
+  }
+
+  /** A value or an item, as opposed to a key: yaml reads a plain one after a shallow comment differently. */
+  private value<T extends Node>(node: T): T {
+    if (node.kind === 'scalar' && node.plain && node.start !== -1 && shallowCommentAbove(this.text, node.start))
+      throw new Unsupported();
+    return node;
   }
 }
 

@@ -51,12 +51,10 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 
 /** The value of a plain (unquoted, untagged) scalar. */
 export function resolvePlain(s: string): string | number | boolean | null {
-  const c = s.charCodeAt(0);
-  // Every non-string form starts with one of `~ n N t T f F 0-9 + - .`: skip the tests for the rest.
-  if (s.length > 0 && !(c === 0x7e || c === 0x2b || c === 0x2d || c === 0x2e || (c >= 0x30 && c <= 0x39)))
-    if (!'nNtTfF'.includes(s[0]!)) return s;
+  // Only these characters start a null, a boolean or a number: other text skips the tests.
+  if (s.length > 0 && !'~nNtTfF+-.0123456789'.includes(s[0]!)) return s;
   if (NULL.test(s)) return null;
-  if (BOOL.test(s)) return c === 0x74 || c === 0x54;
+  if (BOOL.test(s)) return s[0] === 't' || s[0] === 'T';
   if (INT_OCT.test(s)) return parseInt(s.substring(2), 8);
   if (INT.test(s)) return parseInt(s, 10);
   if (INT_HEX.test(s)) return parseInt(s.substring(2), 16);

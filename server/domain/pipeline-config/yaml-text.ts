@@ -1,5 +1,5 @@
-// Scanning YAML text for the fast reader (yaml-fast.ts): what js-yaml does not tell
-// its listener.
+// Scanning YAML text for the readers, above all for what js-yaml does not tell
+// the fast reader's listener.
 import type { Pos } from './issues';
 
 /**
@@ -43,11 +43,13 @@ function skipToContent(text: string, i: number, anchor: boolean): number {
  * collection around it had ended (`a:\n#c\n x\nb: 1` is an error to it).
  */
 export function shallowCommentAbove(text: string, start: number): boolean {
-  let lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  if (text.slice(lineStart, start).trim() !== '') return false;
+  let lineStart = start;
+  while (lineStart > 0 && text.charCodeAt(lineStart - 1) === 0x20) lineStart--;
+  if (lineStart > 0 && text.charCodeAt(lineStart - 1) !== 0x0a) return false;
   const column = start - lineStart;
   while (lineStart > 0) {
-    const previous = text.lastIndexOf('\n', lineStart - 2) + 1;
+    // The line before ends with the '\n' at lineStart - 1.
+    const previous = lineStart === 1 ? 0 : text.lastIndexOf('\n', lineStart - 2) + 1;
     const line = text.slice(previous, lineStart - 1).trimEnd();
     const content = line.trimStart();
     if (content.startsWith('#')) {
@@ -57,6 +59,12 @@ export function shallowCommentAbove(text: string, start: number): boolean {
     }
     lineStart = previous;
   }
+  return false;
+}
+
+/** Whether there is a line break in text[from, to): without looking past `to` (long lines are allowed). */
+export function hasNewline(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 0x0a) return true;
   return false;
 }
 
@@ -97,17 +105,12 @@ export function strayComment(text: string, spans: [number, number][]): boolean {
     }
     return false;
   };
-  // The first comment on the line being checked, once known.
-  let lineStart = -1;
-  let comment = -1;
   for (let i = text.indexOf('#', 1); i !== -1; i = text.indexOf('#', i + 1)) {
     if (isSpace(text.charCodeAt(i - 1)) || inScalar(i)) continue;
-    const start = text.lastIndexOf('\n', i) + 1;
-    if (start !== lineStart) {
-      lineStart = start;
-      comment = firstComment(text, start, i, inScalar);
-    }
-    if (comment === -1) return true;
+    if (firstComment(text, text.lastIndexOf('\n', i) + 1, i, inScalar) === -1) return true;
+    // The rest of the line is a comment.
+    i = text.indexOf('\n', i);
+    if (i === -1) break;
   }
   return false;
 }

@@ -115,13 +115,11 @@ class Converter {
 
   private map(n: RawMap, path: string, depth: number, pos: Pos): YMap {
     // Explicit keys win over merged ones wherever the `<<` sits; among merged maps the first wins.
-    const merges = n.pairs.some((p) => isMergeKey(p.key));
-    const explicitNames = merges
+    const explicitNames = n.pairs.some((p) => isMergeKey(p.key))
       ? new Set(n.pairs.map((p) => (isMergeKey(p.key) ? undefined : keyName(p.key))))
       : undefined;
+    const explicit = new Map<string, Pos>();
     const merged = new Set<string>();
-    // Without merges every entry is explicit, and for a few keys a scan beats a map.
-    const explicit = merges || n.pairs.length > 8 ? new Map<string, Pos>() : undefined;
     const entries: YEntry[] = [];
     for (const pair of n.pairs) {
       if (isMergeKey(pair.key)) {
@@ -134,12 +132,12 @@ class Converter {
       }
       const key = this.key(pair.key, path, pos);
       if (key === undefined) continue;
-      const first = explicit ? explicit.get(key.name) : entries.find((e) => e.key === key.name)?.keyPos;
+      const first = explicit.get(key.name);
       if (first) {
         this.issues.error(key.pos, duplicateMessage(path, key.name, first));
         continue;
       }
-      explicit?.set(key.name, key.pos);
+      explicit.set(key.name, key.pos);
       const value = isTemplate(path, key.name)
         ? template(key.pos)
         : this.node(pair.value, joinPath(path, key.name), depth + 1, key.pos);
