@@ -5,8 +5,6 @@ import type PgBoss from 'pg-boss';
 export const PLAN_RUN_QUEUE = 'plan-run';
 /** NOTIFYed when a run waits for planning: wakes the schedulers' plan workers at once. */
 export const PLAN_CHANNEL = 'switchyard_plan';
-/** Cron schedules of pipelines (`schedule:` in the config) fire here. */
-export const SCHEDULED_RUN_QUEUE = 'scheduled-run';
 
 export interface PlanRunJob {
   runId: string;
@@ -14,13 +12,8 @@ export interface PlanRunJob {
   createdAt: string;
 }
 
-export interface ScheduledRunJob {
-  pipelineId: string;
-}
-
 const QUEUES: PgBoss.Queue[] = [
   { name: PLAN_RUN_QUEUE, policy: 'standard', retryLimit: 5, retryDelay: 2, retryBackoff: true },
-  { name: SCHEDULED_RUN_QUEUE, policy: 'standard', retryLimit: 2 },
 ];
 
 /** Creates the queues that do not exist yet. */

@@ -22,10 +22,6 @@ export const JOB_TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   cancelled: ['queued', 'pending'],
 };
 
-export function canTransition(from: JobStatus, to: JobStatus): boolean {
-  return JOB_TRANSITIONS[from].includes(to);
-}
-
 /** The sources a transition to `to` may come from (for guarded UPDATEs). */
 export function sourcesOf(to: JobStatus): JobStatus[] {
   return (Object.keys(JOB_TRANSITIONS) as JobStatus[]).filter((from) => JOB_TRANSITIONS[from].includes(to));

@@ -2,8 +2,6 @@
 import type { DbTx } from '../../db/client';
 import { NotFound } from '../errors';
 
-export const TERMINAL_RUN_STATUSES = ['success', 'failed', 'cancelled'] as const;
-
 export async function getRun(db: DbTx, id: string) {
   const run = await db.pipelineRun.findFirst({
     where: { id },
