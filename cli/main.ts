@@ -8,7 +8,8 @@ import { resolveRunnerOptions } from '../runner/options';
 import { startRunner } from '../runner/run-runner';
 import { resolveConfig, writeConfigFile } from './config';
 import { CliError, EXIT, printJson, printTable } from './output';
-import { promptHidden, readLineFromStdin } from './prompt';
+import { printJobLog } from './follow-log';
+import { promptHidden, readAllStdin, readLineFromStdin } from './prompt';
 
 const program = new Command()
   .name('switchyard')
@@ -146,10 +147,77 @@ job
   .command('logs <id>')
   .description("print a job's log (the latest attempt, or --attempt N)")
   .option('--attempt <n>', 'which attempt', (v) => Number.parseInt(v, 10))
-  .action(async (id: string, o: { attempt?: number }) => {
-    const log = await api().jobs.log.query({ id, attempt: o.attempt });
-    if (json()) return printJson(log);
-    process.stdout.write(log.text);
+  .option('-f, --follow', 'keep printing new lines until the job ends')
+  .option('--timestamps', 'start each line with the moment the runner saw it')
+  .action(async (id: string, o: { attempt?: number; follow?: boolean; timestamps?: boolean }) => {
+    if (json()) return printJson(await api().jobs.log.query({ id, attempt: o.attempt }));
+    await printJobLog(api(), id, {
+      attempt: o.attempt,
+      follow: o.follow === true,
+      timestamps: o.timestamps === true,
+      write: (text) => process.stdout.write(text),
+    });
+  });
+job
+  .command('artifacts <id>')
+  .description("list a job's artifacts with size, sha256, expiry and a download link")
+  .action(async (id: string) => {
+    const list = await api().jobs.artifacts.query({ id });
+    if (json()) return printJson(list);
+    if (list.length === 0) return console.log('No artifacts.');
+    printTable(
+      ['NAME', 'SIZE', 'SHA256', 'EXPIRES', 'URL'],
+      list.map((a) => [
+        a.name,
+        String(a.sizeBytes),
+        a.sha256.slice(0, 16),
+        a.expiresAt?.toISOString() ?? 'never',
+        a.url ?? 'expired',
+      ]),
+    );
+  });
+
+const secret = program.command('secret').description("a repository's pipeline secrets (admin to change)");
+secret
+  .command('set <repo> <name>')
+  .description('set a secret; the value is read from standard input (never from the command line)')
+  .option('--environment <env>', 'only for deploys to this environment')
+  .option('--branches <globs>', 'comma-separated branch patterns allowed to read it (default: every branch)')
+  .action(async (repo: string, name: string, o: { environment?: string; branches?: string }) => {
+    const value = await readAllStdin();
+    const set = await api().secrets.set.mutate({
+      repo,
+      name,
+      value,
+      environment: o.environment,
+      branches: o.branches
+        ? o.branches
+            .split(',')
+            .map((b) => b.trim())
+            .filter(Boolean)
+        : [],
+    });
+    if (json()) return printJson(set);
+    console.log(`Set ${set.name}${set.environment ? ` for ${set.environment}` : ''}.`);
+  });
+secret
+  .command('list <repo>')
+  .description('the names of the secrets (never their values)')
+  .action(async (repo: string) => {
+    const list = await api().secrets.list.query({ repo });
+    if (json()) return printJson(list);
+    printTable(
+      ['NAME', 'ENVIRONMENT', 'BRANCHES', 'UPDATED'],
+      list.map((s) => [s.name, s.environment ?? 'all', s.branches.join(',') || 'all', s.updatedAt.toISOString()]),
+    );
+  });
+secret
+  .command('delete <repo> <name>')
+  .option('--environment <env>', 'the environment the secret is for')
+  .action(async (repo: string, name: string, o: { environment?: string }) => {
+    const result = await api().secrets.delete.mutate({ repo, name, environment: o.environment });
+    if (json()) return printJson(result);
+    console.log(`Deleted ${name}.`);
   });
 
 const user = program.command('user').description('people and roles (admin)');

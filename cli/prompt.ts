@@ -21,3 +21,13 @@ export async function promptHidden(question: string): Promise<string> {
   process.stderr.write('\n');
   return answer;
 }
+
+/** All of standard input (a secret's value), without one trailing newline; asks at a terminal. */
+export async function readAllStdin(): Promise<string> {
+  if (process.stdin.isTTY) return promptHidden('Value: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}

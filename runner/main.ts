@@ -12,6 +12,12 @@ const { values } = parseArgs({
     pool: { type: 'string' },
     concurrency: { type: 'string' },
     'state-dir': { type: 'string' },
+    executor: { type: 'string' },
+    'docker-host': { type: 'string' },
+    pull: { type: 'string' },
+    memory: { type: 'string' },
+    'pids-limit': { type: 'string' },
+    'default-image': { type: 'string' },
   },
 });
 
@@ -24,6 +30,12 @@ try {
     pool: values.pool,
     concurrency: values.concurrency,
     stateDir: values['state-dir'],
+    executor: values.executor,
+    dockerHost: values['docker-host'],
+    pull: values.pull,
+    memory: values.memory,
+    pidsLimit: values['pids-limit'],
+    defaultImage: values['default-image'],
   });
   const runner = await startRunner(opts);
   const stop = () => void runner.stop();

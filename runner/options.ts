@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ExecutorConfig } from './execute-job';
 
 export const RunnerOptions = z.object({
   /** The Switchyard server's URL (SWITCHYARD_URL). */
@@ -19,10 +20,26 @@ export const RunnerOptions = z.object({
   /** Seconds between signs of life. */
   pingSeconds: z.coerce.number().min(0.1).max(60).default(10),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** `shell` runs scripts on this host; `container` runs each job in its image (SWITCHYARD_EXECUTOR). */
+  executor: z.enum(['shell', 'container']).default('shell'),
+  /** The container engine (DOCKER_HOST): unix:///run/podman/podman.sock, tcp://127.0.0.1:2375… */
+  dockerHost: z.string().optional(),
+  /** `never`: a job whose image is not on the engine fails; `if-missing`: pull it (SWITCHYARD_PULL). */
+  pull: z.enum(['never', 'if-missing']).default('never'),
+  /** Memory limit per container job, e.g. 512m or 2g (SWITCHYARD_MEMORY). */
+  memory: z
+    .string()
+    .regex(/^\d+(\.\d+)?[kmg]?$/i, 'a size such as 512m or 2g')
+    .transform(parseSize)
+    .optional(),
+  /** Most processes per container job (SWITCHYARD_PIDS_LIMIT). */
+  pidsLimit: z.coerce.number().int().min(8).max(1_000_000).optional(),
+  /** Image for container jobs that name none (SWITCHYARD_DEFAULT_IMAGE). */
+  defaultImage: z.string().optional(),
 });
 export type RunnerOptions = z.infer<typeof RunnerOptions>;
 
-type Flags = Partial<Record<keyof RunnerOptions, string | number | undefined>>;
+type Flags = Partial<Record<keyof z.input<typeof RunnerOptions>, string | number | undefined>>;
 
 export function resolveRunnerOptions(
   flags: Flags,
@@ -39,6 +56,12 @@ export function resolveRunnerOptions(
     stateDir: pick(flags.stateDir, env.SWITCHYARD_RUNNER_DIR),
     pingSeconds: pick(flags.pingSeconds, env.SWITCHYARD_RUNNER_PING_SECONDS),
     logLevel: pick(flags.logLevel, env.LOG_LEVEL),
+    executor: pick(flags.executor, env.SWITCHYARD_EXECUTOR),
+    dockerHost: pick(flags.dockerHost, env.DOCKER_HOST),
+    pull: pick(flags.pull, env.SWITCHYARD_PULL),
+    memory: pick(flags.memory, env.SWITCHYARD_MEMORY),
+    pidsLimit: pick(flags.pidsLimit, env.SWITCHYARD_PIDS_LIMIT),
+    defaultImage: pick(flags.defaultImage, env.SWITCHYARD_DEFAULT_IMAGE),
   });
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  --${i.path.join('.')}: ${i.message}`);
@@ -51,4 +74,22 @@ export function resolveRunnerOptions(
 export function parentPid(env: Record<string, string | undefined> = process.env): number | undefined {
   const pid = Number(env.SWITCHYARD_PARENT_PID);
   return pid > 0 ? pid : undefined;
+}
+
+/** Bytes in a size such as 512m, 2g, 64k or 1048576. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(text.trim());
+  if (!m) throw new Error(`not a size: ${text}`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** The executor the options describe. */
+export function executorConfig(o: RunnerOptions): ExecutorConfig {
+  if (o.executor === 'shell') return { kind: 'shell' };
+  return {
+    kind: 'container',
+    engine: { dockerHost: o.dockerHost, pull: o.pull, memoryBytes: o.memory, pidsLimit: o.pidsLimit },
+    defaultImage: o.defaultImage,
+  };
 }

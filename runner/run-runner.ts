@@ -6,7 +6,7 @@ import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import pino from 'pino';
 import { createServerApi } from './api';
-import type { RunnerOptions } from './options';
+import { executorConfig, type RunnerOptions } from './options';
 import { readState, writeState, type RunnerState } from './state';
 import { RUNNER_VERSION } from './version';
 import { WorkLoop } from './work-loop';
@@ -120,6 +120,7 @@ export async function startRunner(opts: RunnerOptions): Promise<RunningRunner> {
     stateDir: opts.stateDir,
     concurrency: opts.concurrency,
     heartbeatSeconds: opts.pingSeconds,
+    executor: executorConfig(opts),
   });
   work.done.catch((err: Error) => {
     stopped = true;

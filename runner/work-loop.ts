@@ -5,9 +5,10 @@ import path from 'node:path';
 import { TRPCClientError } from '@trpc/client';
 import type pino from 'pino';
 import type { ServerApi } from './api';
-import { runShell, type ExecResult } from './executors/shell';
+import { executeJob, type ExecutorConfig } from './execute-job';
+import type { ExecResult } from './executors/result';
 import type { ClaimedJobView } from './job';
-import { LogShipper } from './log-shipper';
+import { LogShipper } from './log/log-shipper';
 
 export interface WorkLoopOptions {
   api: ServerApi;
@@ -16,6 +17,7 @@ export interface WorkLoopOptions {
   stateDir: string;
   concurrency: number;
   heartbeatSeconds: number;
+  executor: ExecutorConfig;
 }
 
 const CLAIM_WAIT_MS = 25_000;
@@ -65,10 +67,13 @@ export class WorkLoop {
   private async execute(job: ClaimedJobView): Promise<void> {
     const { api, log } = this.o;
     log.info({ job: job.name, jobId: job.jobId, attempt: job.attempt }, 'job started');
-    const shipper = new LogShipper(
-      (seq, text) => api.runner.log.mutate({ token: job.token, seq, text }),
-      refusedByServer,
-    );
+    const shipper = new LogShipper({
+      send: (seq, text) => api.runner.log.mutate({ token: job.token, seq, text }),
+      isFatal: refusedByServer,
+      secrets: Object.values(job.secrets),
+      limitBytes: job.logLimitBytes,
+      onGiveUp: (err) => log.error({ job: job.name, err: (err as Error).message }, 'log upload given up'),
+    });
     let cancel!: () => void;
     const cancelled = new Promise<void>((resolve) => (cancel = resolve));
     this.cancels.add(cancel);
@@ -86,12 +91,11 @@ export class WorkLoop {
     }, this.o.heartbeatSeconds * 1000);
     let result: ExecResult;
     try {
-      result = await runShell(job, {
-        workRoot: path.join(this.o.stateDir, 'work'),
-        runnerName: this.o.runnerName,
-        output: (text) => shipper.write(text),
-        cancelled,
-      });
+      result = await executeJob(
+        job,
+        { api, runnerName: this.o.runnerName, workRoot: path.join(this.o.stateDir, 'work'), executor: this.o.executor },
+        { output: (text) => shipper.write(text), cancelled },
+      );
     } catch (err) {
       result = { exitCode: null, reason: 'runner_error', message: (err as Error).message };
     } finally {

@@ -26,6 +26,22 @@ export const ServerEnv = z.object({
   SWITCHYARD_ADMIN_EMAIL: z.string().email().default('admin@switchyard.local'),
   /** The first admin's password on the first start; otherwise a random one is printed once. */
   SWITCHYARD_ADMIN_PASSWORD: optionalString,
+  /** Where the local object store keeps logs and artifacts (default DATA_DIR/storage); unused when S3_BUCKET is set. */
+  STORAGE_DIR: optionalString,
+  /** An S3-compatible endpoint (MinIO, R2, …); unset: AWS S3 for S3_REGION. */
+  S3_ENDPOINT: optionalString,
+  /** Set: logs and artifacts go to this S3 bucket instead of STORAGE_DIR. */
+  S3_BUCKET: optionalString,
+  /** The bucket's region. */
+  S3_REGION: z.string().default('us-east-1'),
+  /** Credentials for S3_BUCKET; both are required when it is set. */
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  /** `true` or `1`: address the bucket as ENDPOINT/BUCKET/key (MinIO and most self-hosted stores need it). */
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', '1', 'false', '0', ''])
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
   /** pino level: fatal, error, warn, info, debug, trace. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** `pretty` prints one readable line per record; `json` prints pino's JSON lines. */
@@ -38,6 +54,10 @@ export const ServerEnv = z.object({
   MAX_LOST_REQUEUES: z.coerce.number().int().min(0).max(10).default(3),
   /** How many months of partitions to keep created ahead. */
   PARTITION_MONTHS_AHEAD: z.coerce.number().int().min(1).max(24).default(2),
+  /** MiB of log kept per job attempt; past it the log ends with a truncation marker. */
+  LOG_LIMIT_MB: z.coerce.number().min(0.01).max(10_240).default(100),
+  /** MiB of the largest artifact accepted. */
+  ARTIFACT_MAX_MB: z.coerce.number().min(1).max(102_400).default(5_120),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 
@@ -64,7 +84,20 @@ export function dataDir(env: ServerEnv = serverEnv()): string {
   return path.resolve(env.DATA_DIR);
 }
 
+/** The absolute folder of the local object store. */
+export function storageDir(env: ServerEnv = serverEnv()): string {
+  return path.resolve(env.STORAGE_DIR ?? path.join(dataDir(env), 'storage'));
+}
+
 /** The URL the web server is reached at. */
 export function publicUrl(env: ServerEnv = serverEnv()): string {
   return (env.SWITCHYARD_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+}
+
+/** The storage limits the environment sets. */
+export function storageLimits(env: ServerEnv): { logBytes: number; artifactBytes: number } {
+  return {
+    logBytes: Math.round(env.LOG_LIMIT_MB * 1024 * 1024),
+    artifactBytes: Math.round(env.ARTIFACT_MAX_MB * 1024 * 1024),
+  };
 }

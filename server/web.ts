@@ -6,13 +6,14 @@ import { webPrisma } from './db/client';
 import { createSecretBox } from './domain/auth/secret-box';
 import { transactionalEnqueue } from './domain/run/enqueue';
 import { syncSchedule } from './domain/run/schedules';
-import { dataDir, serverEnv } from './env';
+import { dataDir, serverEnv, storageLimits } from './env';
 import { Mirrors } from './git/mirrors';
 import { createLogger } from './log';
 import { createBoss } from './queue/boss';
 import { claimWithWait } from './dispatch/claim-with-wait';
 import { JobListener } from './dispatch/job-listener';
 import { LogStore } from './storage/log-store';
+import { objectStore } from './storage/store-from-env';
 
 export type WebServices = Services;
 
@@ -42,7 +43,9 @@ export function webServices(): WebServices {
       enqueue: async (tx, queue, data, options) => transactionalEnqueue(await startBoss())(tx, queue, data, options),
       syncSchedule: async (pipelineId, cron) => syncSchedule(db, await startBoss(), pipelineId, cron),
       claim: claimWithWait(db, startBoss, new JobListener(env.DATABASE_URL!, log), () => new Date()),
-      logs: new LogStore(path.join(dataDir(env), 'logs')),
+      logs: new LogStore(objectStore()),
+      objects: objectStore(),
+      limits: storageLimits(env),
       now: () => new Date(),
     };
   }

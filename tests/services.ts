@@ -16,24 +16,41 @@ import { createBoss } from '../server/queue/boss';
 import { claimWithWait } from '../server/dispatch/claim-with-wait';
 import { JobListener } from '../server/dispatch/job-listener';
 import { LogStore } from '../server/storage/log-store';
+import { LocalObjectStore } from '../server/storage/local-object-store';
 
 export interface TestServices extends Services {
+  objects: LocalObjectStore;
   boss: PgBoss;
   close(): Promise<void>;
 }
 
-export async function testServices(db: Db, url: string): Promise<TestServices> {
+/** Limits as a test wants them; the defaults are the server's. */
+export interface TestServiceOptions {
+  /** Where local object links point (the test's web server). */
+  objectsBaseUrl?: string;
+  logBytes?: number;
+  artifactBytes?: number;
+}
+
+export async function testServices(db: Db, url: string, opts: TestServiceOptions = {}): Promise<TestServices> {
   const boss = createBoss(url, { supervise: false, schedule: false, max: 2 });
   await boss.start();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-mirrors-'));
   const log = createLogger({ proc: 'test', level: 'silent' });
   const listener = new JobListener(url, log);
+  const objects = new LocalObjectStore({
+    dir: path.join(dir, 'objects'),
+    baseUrl: opts.objectsBaseUrl ?? 'http://127.0.0.1:9',
+    signingKey: 'test-object-links',
+  });
   return {
     db,
     box: createSecretBox('test-secret-of-sufficient-length'),
     log,
     mirrors: new Mirrors(path.join(dir, 'mirrors')),
-    logs: new LogStore(path.join(dir, 'logs')),
+    logs: new LogStore(objects),
+    objects,
+    limits: { logBytes: opts.logBytes ?? 100 * 1024 * 1024, artifactBytes: opts.artifactBytes ?? 1024 ** 3 },
     claim: claimWithWait(
       db,
       async () => boss,

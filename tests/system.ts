@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createHTTPServer } from '@trpc/server/adapters/standalone';
+import http from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { serveObjectRequest } from '../server/storage/object-route';
 import { createContext } from '../server/api/context';
 import { appRouter } from '../server/api/root';
 import { createRegistrationToken } from '../server/domain/runner/registration';
@@ -18,7 +20,7 @@ import { createGitRepo, type TestRepo } from './git-repo';
 import { createRepo } from '../server/domain/repo/repos';
 import { triggerRun } from '../server/domain/run/trigger-run';
 import type { CreatedRun } from '../server/domain/run/create-run';
-import { testServices, type TestServices } from './services';
+import { testServices, type TestServiceOptions, type TestServices } from './services';
 
 export interface SystemDatabase {
   prisma: Db;
@@ -42,12 +44,16 @@ export interface TestSystem<D extends SystemDatabase = TestDatabase> {
   addRepo(name: string, files?: Record<string, string>): Promise<PipelineRepo>;
   /** Where a runner started here keeps its token. */
   stateDirOf(name: string): string;
+  /** Stops the web server (every open connection dropped) and starts it again on the same port after `downMs`. */
+  restartWeb(downMs: number): Promise<void>;
   /** Starts a runner process; it is stopped with the system. */
   startRunner(opts?: {
     name?: string;
     pool?: string;
     concurrency?: number;
     env?: Record<string, string>;
+    /** More command-line flags (e.g. --executor container). */
+    args?: string[];
   }): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
@@ -59,8 +65,9 @@ export const TEST_WATCHDOG: WatchdogConfig = { lostAfterMs: 3_000, maxLostRequeu
 export async function startTestSystem(
   watchdog: WatchdogConfig = TEST_WATCHDOG,
   sweepEveryMs = 250,
+  options: Omit<TestServiceOptions, 'objectsBaseUrl'> = {},
 ): Promise<TestSystem> {
-  return startSystemOn(await createTestDatabase(), watchdog, sweepEveryMs);
+  return startSystemOn(await createTestDatabase(), watchdog, sweepEveryMs, options);
 }
 
 /** The system on a given, migrated database (also used by the benchmarks, outside vitest). */
@@ -68,15 +75,24 @@ export async function startSystemOn<D extends SystemDatabase>(
   db: D,
   watchdog: WatchdogConfig = TEST_WATCHDOG,
   sweepEveryMs = 250,
+  options: Omit<TestServiceOptions, 'objectsBaseUrl'> = {},
 ): Promise<TestSystem<D>> {
-  const services = await testServices(db.prisma, db.url);
-  const server = createHTTPServer({
+  // The web server: tRPC and the object store's signed links, as the Next.js app serves them.
+  const ref: { current?: TestServices } = {};
+  const trpc = createHTTPHandler({
     basePath: '/api/trpc/',
     router: appRouter,
-    createContext: ({ req }) => createContext(services, req.headers.authorization ?? null, async () => null),
+    createContext: ({ req }) => createContext(ref.current!, req.headers.authorization ?? null, async () => null),
+  });
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/api/objects/')) void serveObjectRequest(ref.current!.objects, req, res);
+    else trpc(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const services = await testServices(db.prisma, db.url, { ...options, objectsBaseUrl: url });
+  ref.current = services;
   const planner: Planner = await startPlanner({ ...services, url: db.url });
   const sweeper = setInterval(() => void sweepLostAttempts(services, watchdog).catch(() => undefined), sweepEveryMs);
   const runners: ChildProcess[] = [];
@@ -115,6 +131,13 @@ export async function startSystemOn<D extends SystemDatabase>(
       };
     },
     stateDirOf: (name: string) => path.join(stateRoot, name),
+    async restartWeb(downMs) {
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await closed;
+      await new Promise((r) => setTimeout(r, downMs));
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
     async startRunner(opts = {}) {
       const name = opts.name ?? `runner-${runners.length + 1}`;
       const reg = await createRegistrationToken(db.prisma, { maxUses: 1 }, new Date());
@@ -136,10 +159,11 @@ export async function startSystemOn<D extends SystemDatabase>(
           String(opts.concurrency ?? 1),
           '--state-dir',
           path.join(stateRoot, name),
+          ...(opts.args ?? []),
         ],
         {
           stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, LOG_LEVEL: 'warn', SWITCHYARD_RUNNER_PING_SECONDS: '1' },
+          env: { ...process.env, LOG_LEVEL: 'warn', SWITCHYARD_RUNNER_PING_SECONDS: '1', ...opts.env },
         },
       );
       child.stdout!.on('data', (d: Buffer) => process.env.DEBUG_RUNNER && process.stdout.write(`[${name}] ${d}`));

@@ -5,6 +5,7 @@ import { jobsRouter } from './routers/jobs';
 import { reposRouter } from './routers/repos';
 import { runnerRouter, runnersRouter } from './routers/runners';
 import { runsRouter } from './routers/runs';
+import { secretsRouter } from './routers/secrets';
 import { tokensRouter } from './routers/tokens';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
@@ -17,6 +18,7 @@ export const appRouter = router({
   repos: reposRouter,
   runs: runsRouter,
   jobs: jobsRouter,
+  secrets: secretsRouter,
   runners: runnersRouter,
   runner: runnerRouter,
 });

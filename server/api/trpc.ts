@@ -15,6 +15,7 @@ import type { PublicUser } from '../domain/user/users';
 import type { Logger } from '../log';
 import type { ClaimedJob } from '../domain/job/claim';
 import type { LogStore } from '../storage/log-store';
+import type { ObjectStore } from '../storage/object-store';
 
 /** What handlers and use cases work with: one set per process (server/web.ts, the scheduler, tests). */
 export interface Services {
@@ -30,6 +31,16 @@ export interface Services {
   /** A runner's long-polling claim: a job of its pool, or null after `waitMs`. */
   claim: (runner: AuthenticatedRunner, waitMs: number, signal?: AbortSignal) => Promise<ClaimedJob | null>;
   logs: LogStore;
+  /** Logs and artifacts. */
+  objects: ObjectStore;
+  limits: StorageLimits;
+}
+
+export interface StorageLimits {
+  /** Bytes of log kept per job attempt. */
+  logBytes: number;
+  /** Largest artifact accepted. */
+  artifactBytes: number;
 }
 
 /** Who is calling, and the services. Built per request by server/api/context.ts. */

@@ -45,3 +45,17 @@ export const AttemptResult = z.object({
   message: z.string().max(2000).optional(),
 });
 export type AttemptResult = z.infer<typeof AttemptResult>;
+
+/** Artifact names, as the config allows them: safe in URLs and storage keys. */
+export const ArtifactName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "an artifact name uses letters, digits, '.', '_' and '-'");
+
+/** An artifact archive the runner is about to upload, or has uploaded. */
+export const ArtifactAnnouncement = z.object({
+  token: z.string().min(10),
+  name: ArtifactName,
+  sizeBytes: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
+});
+export type ArtifactAnnouncement = z.infer<typeof ArtifactAnnouncement>;

@@ -46,7 +46,14 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
 }
 
 async function findRepo(db: Db, payload: unknown, explicit: string | null): Promise<RepoRow | null> {
-  const select = { id: true, name: true, cloneUrl: true, configPath: true, defaultBranch: true, webhookSecretEnc: true } as const;
+  const select = {
+    id: true,
+    name: true,
+    cloneUrl: true,
+    configPath: true,
+    defaultBranch: true,
+    webhookSecretEnc: true,
+  } as const;
   if (explicit) return db.repo.findUnique({ where: { name: explicit }, select });
   const parsed = AnyPayload.safeParse(payload);
   const repository = parsed.success ? parsed.data.repository : undefined;
@@ -144,7 +151,12 @@ async function processEvent(
   payload: unknown,
   deliveryId: string,
 ): Promise<EventResult> {
-  const target = { id: repo.id, cloneUrl: repo.cloneUrl, configPath: repo.configPath, defaultBranch: repo.defaultBranch };
+  const target = {
+    id: repo.id,
+    cloneUrl: repo.cloneUrl,
+    configPath: repo.configPath,
+    defaultBranch: repo.defaultBranch,
+  };
   if (event === 'ping') return { outcome: 'ignored', reason: 'pong' };
   if (event === 'push') {
     const push = PushPayload.safeParse(payload);
@@ -177,6 +189,8 @@ async function processEvent(
       sha: p.pull_request.head.sha,
       branch: p.pull_request.head.ref,
       prNumber: p.number,
+      // A deleted fork has no head repo: treat it as a fork.
+      fromFork: p.pull_request.head.repo?.full_name !== p.repository.full_name,
       actor: p.sender?.login ?? null,
       webhookDeliveryId: deliveryId,
       pushedAt: deps.now(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ArtifactAnnouncement,
   AttemptResult,
   ClaimRequest,
   Heartbeat,
@@ -7,7 +8,11 @@ import {
   RunnerPing,
   RunnerRegistration,
 } from '../../contracts/runner';
+import { artifactUploadUrl, commitArtifact } from '../../domain/artifact/artifacts';
 import { attemptForToken, completeAttempt } from '../../domain/job/complete';
+import { jobInputs } from '../../domain/job/job-inputs';
+import { finishLog } from '../../domain/job/finish-log';
+import { LOG_CHANNEL } from '../../storage/log-store';
 import { createRegistrationToken, listRunners, registerRunner, touchRunner } from '../../domain/runner/registration';
 import { adminProcedure, protectedProcedure, publicProcedure, router, runnerProcedure } from '../trpc';
 
@@ -45,7 +50,8 @@ export const runnerRouter = router({
   /** A long poll: a job of this runner's pool, or null when none came within waitMs. */
   claim: runnerProcedure.input(ClaimRequest).mutation(async ({ ctx, input, signal }) => {
     await touchRunner(ctx.db, ctx.runner.id, {}, ctx.now());
-    return ctx.claim(ctx.runner, input.waitMs, signal);
+    const claimed = await ctx.claim(ctx.runner, input.waitMs, signal);
+    return claimed && { ...claimed, ...(await jobInputs(ctx, claimed)) };
   }),
   /** The attempt is alive; the answer carries cancellation. */
   heartbeat: publicProcedure.input(Heartbeat).mutation(async ({ ctx, input }) => {
@@ -53,13 +59,28 @@ export const runnerRouter = router({
     await ctx.db.jobAttempt.update({ where: { id: attempt.id }, data: { lastHeartbeatAt: ctx.now() } });
     return { cancel: attempt.job.status === 'cancelled' };
   }),
+  /** A numbered chunk of output (resending one is harmless); live viewers hear of it by NOTIFY. */
   log: publicProcedure.input(LogChunk).mutation(async ({ ctx, input }) => {
     const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
     await ctx.logs.write(attempt.jobId, attempt.number, input.seq, input.text);
+    await ctx.db.$executeRaw`SELECT pg_notify(${LOG_CHANNEL}, ${`${attempt.jobId}:${attempt.number}:${input.seq}`})`;
     return { seq: input.seq };
   }),
+  /** Where to PUT an artifact archive. */
+  artifactUploadUrl: publicProcedure.input(ArtifactAnnouncement).mutation(async ({ ctx, input }) => {
+    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    return artifactUploadUrl(ctx.objects, ctx.limits.artifactBytes, attempt, input);
+  }),
+  /** The archive is uploaded: the server checks its size and sha256, then registers it. */
+  artifactCommit: publicProcedure.input(ArtifactAnnouncement).mutation(async ({ ctx, input }) => {
+    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    return commitArtifact(ctx.db, ctx.objects, attempt, input, ctx.now());
+  }),
   /** How the attempt ended; the server decides the job's status and advances the run. */
-  complete: publicProcedure
-    .input(AttemptResult)
-    .mutation(({ ctx, input }) => completeAttempt(ctx.db, ctx.enqueue, input, ctx.now())),
+  complete: publicProcedure.input(AttemptResult).mutation(async ({ ctx, input }) => {
+    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    const outcome = await completeAttempt(ctx.db, ctx.enqueue, input, ctx.now());
+    await finishLog(ctx, attempt.job, attempt.number);
+    return outcome;
+  }),
 });

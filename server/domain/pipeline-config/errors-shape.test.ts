@@ -68,7 +68,7 @@ describe('unknown keys', () => {
     expect(onlyIssue('default: { script: x }\njobs: { a: { script: x } }')).toEqual(
       error(
         '1:12',
-        "default: unknown key 'script'. 'script' is set per job; default takes image, runs_on, timeout, retry, variables or allow_failure.",
+        "default: unknown key 'script'. 'script' is set per job; default takes image, runs_on, timeout, retry, variables, allow_failure or network.",
       ),
     );
   });

@@ -135,6 +135,8 @@ export type JobConfig = {
   needs: string[] | null;
   when: JobWhen;
   allowFailure: boolean;
+  /** The container executor gives the job a network only when this is true. */
+  network: boolean;
   retry: RetryConfig;
   timeoutSeconds: number;
   /** Global, then `default`, then the job's own variables. */

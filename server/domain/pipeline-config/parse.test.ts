@@ -63,6 +63,7 @@ describe('the example of DESIGN.md', () => {
       needs: null,
       when: 'on_success',
       allowFailure: false,
+      network: false,
       retry: { max: 0, when: ALL_RETRY_REASONS, exitCodes: [] },
       timeoutSeconds: 600,
       variables: { NODE_ENV: 'test' },
@@ -123,6 +124,7 @@ describe('defaults', () => {
           needs: null,
           when: 'on_success',
           allowFailure: false,
+          network: false,
           retry: { max: 0, when: ALL_RETRY_REASONS, exitCodes: [] },
           timeoutSeconds: 3600,
           variables: {},
@@ -154,6 +156,7 @@ describe('defaults', () => {
       timeoutSeconds: 60,
       retry: { max: 3, when: ['lost'], exitCodes: [] },
       allowFailure: false,
+      network: false,
     });
   });
 

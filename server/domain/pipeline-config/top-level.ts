@@ -19,7 +19,7 @@ import { type RetryConfig, type Trigger, TRIGGERS } from './model';
 import { didYouMean, listOf } from './suggest';
 import type { YMap, YNode, YScalar } from './yaml-tree';
 
-export const DEFAULT_KEYS = ['image', 'runs_on', 'timeout', 'retry', 'variables', 'allow_failure'] as const;
+export const DEFAULT_KEYS = ['image', 'runs_on', 'timeout', 'retry', 'variables', 'allow_failure', 'network'] as const;
 
 /** Names other CI systems use for our triggers. */
 const TRIGGER_SYNONYMS = new Map<string, Trigger>([
@@ -38,6 +38,7 @@ export type Defaults = {
   retry?: RetryConfig;
   variables?: Record<string, string>;
   allowFailure?: boolean;
+  network?: boolean;
 };
 
 export type TopLevel = {
@@ -118,6 +119,7 @@ function readDefaults(node: YNode, issues: Issues): Defaults {
     retry: read('retry', (n, p, at) => readRetry(n, p, issues, at)),
     variables: read('variables', (n, p) => asVariables(n, p, issues)),
     allowFailure: read('allow_failure', (n, p) => asBool(n, p, issues)),
+    network: read('network', (n, p) => asBool(n, p, issues)),
   };
 }
 

@@ -89,7 +89,7 @@ describe('anchors, aliases and merge keys', () => {
     expect(issuesOf(text)).toEqual([
       error(
         pos(text, 'x:'),
-        "jobs.j: unknown key 'x'. Allowed keys: stage, image, runs_on, script, needs, when, allow_failure, retry, timeout, variables, artifacts, reports, deploy.",
+        "jobs.j: unknown key 'x'. Allowed keys: stage, image, runs_on, script, needs, when, allow_failure, network, retry, timeout, variables, artifacts, reports, deploy.",
       ),
       error(pos(text, '*a'), 'jobs.j.x: alias *a refers to a value that contains it.'),
     ]);

@@ -20,6 +20,7 @@ export interface NewRun {
   branch?: string | null;
   tag?: string | null;
   prNumber?: number | null;
+  fromFork?: boolean;
   actor?: string | null;
   actorUserId?: string | null;
   webhookDeliveryId?: string | null;
@@ -58,6 +59,7 @@ export async function createRun(db: Db, input: NewRun, now: Date, enqueue: Enque
         branch: input.branch ?? null,
         tag: input.tag ?? null,
         prNumber: input.prNumber ?? null,
+        fromFork: input.fromFork ?? false,
         actor: input.actor ?? null,
         actorUserId: input.actorUserId ?? null,
         webhookDeliveryId: input.webhookDeliveryId ?? null,

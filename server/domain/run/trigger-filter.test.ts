@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, shouldRun } from './trigger-filter';
+import { globToRegExp } from '../../contracts/glob';
+import { shouldRun } from './trigger-filter';
 
 describe('branch globs', () => {
   it('matches * within a segment and ** across segments', () => {

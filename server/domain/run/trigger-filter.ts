@@ -1,6 +1,7 @@
 // Whether a config asks to run for an event: its `on` list and its `branches`
 // patterns (glob: `*` within a path segment, `**` across segments). Tags are
 // not branches: a tag push runs whenever `on` includes push.
+import { globToRegExp } from '../../contracts/glob';
 import type { RunTrigger } from '../../db/generated/enums';
 
 export interface TriggerRules {
@@ -15,20 +16,6 @@ export interface TriggerEvent {
 }
 
 export type FilterDecision = { run: true } | { run: false; reason: string };
-
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
 
 export function shouldRun(rules: TriggerRules, event: TriggerEvent): FilterDecision {
   const on = rules.on ?? ['push', 'pr', 'manual'];

@@ -26,6 +26,8 @@ export interface TriggerRequest {
   branch?: string | null;
   tag?: string | null;
   prNumber?: number | null;
+  /** A pull request from a fork: no secrets for its jobs. */
+  fromFork?: boolean;
   actor?: string | null;
   actorUserId?: string | null;
   webhookDeliveryId?: string | null;
@@ -61,6 +63,7 @@ export async function triggerRun(deps: TriggerDeps, req: TriggerRequest): Promis
       branch: req.branch,
       tag: req.tag,
       prNumber: req.prNumber,
+      fromFork: req.fromFork,
       actor: req.actor,
       actorUserId: req.actorUserId,
       webhookDeliveryId: req.webhookDeliveryId,
