@@ -15,7 +15,8 @@ import { createRegistrationToken } from '../server/domain/runner/registration';
 import { startPlanner, type Planner } from '../server/scheduler/planner';
 import { sweepLostAttempts, type WatchdogConfig } from '../server/scheduler/watchdog';
 import type { Db } from '../server/db/client';
-import { createTestDatabase, type TestDatabase } from './db';
+import type { Prisma } from '../server/db/generated/client';
+import { createTestDatabase, waitFor, type TestDatabase } from './db';
 import { createGitRepo, type TestRepo } from './git-repo';
 import { createRepo } from '../server/domain/repo/repos';
 import { triggerRun } from '../server/domain/run/trigger-run';
@@ -36,6 +37,10 @@ export interface PipelineRepo {
   push(config: string): Promise<{ sha: string; run: CreatedRun }>;
 }
 
+export type FinishedRun = Prisma.PipelineRunGetPayload<{ include: { jobs: true } }> & {
+  byName: Record<string, Prisma.JobGetPayload<object>>;
+};
+
 export interface TestSystem<D extends SystemDatabase = TestDatabase> {
   db: D;
   services: TestServices;
@@ -44,6 +49,8 @@ export interface TestSystem<D extends SystemDatabase = TestDatabase> {
   addRepo(name: string, files?: Record<string, string>): Promise<PipelineRepo>;
   /** Where a runner started here keeps its token. */
   stateDirOf(name: string): string;
+  /** Waits for a run to finish; returns it with its jobs by name. */
+  finished(runId: string, timeoutMs?: number): Promise<FinishedRun>;
   /** Stops the web server (every open connection dropped) and starts it again on the same port after `downMs`. */
   restartWeb(downMs: number): Promise<void>;
   /** Starts a runner process; it is stopped with the system. */
@@ -131,6 +138,16 @@ export async function startSystemOn<D extends SystemDatabase>(
       };
     },
     stateDirOf: (name: string) => path.join(stateRoot, name),
+    async finished(runId, timeoutMs = 60_000) {
+      const run = await waitFor(
+        async () => {
+          const r = await db.prisma.pipelineRun.findFirst({ where: { id: runId }, include: { jobs: true } });
+          return r?.finishedAt ? r : null;
+        },
+        { timeoutMs, what: `run ${runId} to finish` },
+      );
+      return { ...run, byName: Object.fromEntries(run.jobs.map((j) => [j.name, j])) };
+    },
     async restartWeb(downMs) {
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();

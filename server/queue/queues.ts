@@ -37,7 +37,8 @@ export interface QueuedJob {
   createdAt: string;
 }
 
-const known = new Set<string>();
+/** Queues known to exist, per queue client (each may be on another database). */
+const knownByBoss = new WeakMap<PgBoss, Set<string>>();
 
 /**
  * Creates a pool's queue once. pg-boss's createQueue is not safe when two
@@ -46,6 +47,8 @@ const known = new Set<string>();
  */
 export async function ensurePoolQueue(boss: PgBoss, pool: string): Promise<void> {
   const name = poolQueue(pool);
+  let known = knownByBoss.get(boss);
+  if (!known) knownByBoss.set(boss, (known = new Set()));
   if (known.has(name)) return;
   for (let attempt = 1; ; attempt++) {
     if (await boss.getQueue(name)) break;

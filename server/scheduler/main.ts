@@ -12,7 +12,10 @@ import { Mirrors } from '../git/mirrors';
 import { createLogger } from '../log';
 import { watchParent } from '../ops/watch-parent';
 import { createBoss } from '../queue/boss';
-import { ensurePartitionsAhead, PARTITION_CHECK_INTERVAL_MS } from './maintenance';
+import { purgeExpiredArtifacts } from '../domain/artifact/artifacts';
+import { S3ObjectStore } from '../storage/s3-object-store';
+import { createObjectStore } from '../storage/store-from-env';
+import { ARTIFACT_PURGE_INTERVAL_MS, ensurePartitionsAhead, PARTITION_CHECK_INTERVAL_MS } from './maintenance';
 import { fireScheduledRuns } from './scheduled-runs';
 import { startPlanner } from './planner';
 import { sweepLostAttempts } from './watchdog';
@@ -48,8 +51,18 @@ const partitions = () =>
     log.error({ err }, 'partition upkeep failed'),
   );
 await partitions();
+
+const objects = createObjectStore(env);
+if (objects instanceof S3ObjectStore) await objects.ensureBucket();
+const purgeArtifacts = () =>
+  purgeExpiredArtifacts(db, objects, new Date())
+    .then((purged) => purged > 0 && log.info({ purged }, 'expired artifacts purged'))
+    .catch((err) => log.error({ err }, 'artifact purge failed'));
+void purgeArtifacts();
+
 const timers = [
   setInterval(partitions, PARTITION_CHECK_INTERVAL_MS),
+  setInterval(purgeArtifacts, ARTIFACT_PURGE_INTERVAL_MS),
   setInterval(
     () => void fireScheduledRuns(deps).catch((err) => log.error({ err }, 'schedule pass failed')),
     SCHEDULE_POLL_MS,

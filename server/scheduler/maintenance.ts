@@ -1,9 +1,11 @@
-// Periodic upkeep the scheduler runs: partitions ahead of time. (Retention,
-// the watchdog and the queue monitor join it in later work.)
+// Periodic upkeep the scheduler runs: partitions ahead of time, and the daily
+// purge of expired artifacts (server/domain/artifact). (Retention and the
+// queue monitor join it in later work.)
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
 
 export const PARTITION_CHECK_INTERVAL_MS = 6 * 3_600_000;
+export const ARTIFACT_PURGE_INTERVAL_MS = 24 * 3_600_000;
 
 export async function ensurePartitionsAhead(db: Db, monthsAhead: number, log: Logger): Promise<number> {
   const rows = await db.$queryRaw<

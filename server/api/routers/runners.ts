@@ -78,9 +78,10 @@ export const runnerRouter = router({
   }),
   /** How the attempt ended; the server decides the job's status and advances the run. */
   complete: publicProcedure.input(AttemptResult).mutation(async ({ ctx, input }) => {
+    // The runner sends its result only once every chunk is acknowledged: the log is whole
+    // now, and is written as one object before the job shows as finished.
     const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
-    const outcome = await completeAttempt(ctx.db, ctx.enqueue, input, ctx.now());
     await finishLog(ctx, attempt.job, attempt.number);
-    return outcome;
+    return completeAttempt(ctx.db, ctx.enqueue, input, ctx.now());
   }),
 });
