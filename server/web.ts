@@ -14,6 +14,7 @@ import { claimWithWait } from './dispatch/claim-with-wait';
 import { JobListener } from './dispatch/job-listener';
 import { LogStore } from './storage/log-store';
 import { objectStore } from './storage/store-from-env';
+import { LIVE_CHANNELS, NotificationHub } from './live/notification-hub';
 
 export type WebServices = Services;
 
@@ -45,6 +46,7 @@ export function webServices(): WebServices {
       claim: claimWithWait(db, startBoss, new JobListener(env.DATABASE_URL!, log), () => new Date()),
       logs: new LogStore(objectStore()),
       objects: objectStore(),
+      live: new NotificationHub(env.DATABASE_URL!, LIVE_CHANNELS, log),
       limits: storageLimits(env),
       now: () => new Date(),
     };

@@ -16,6 +16,7 @@ import { createBoss } from '../server/queue/boss';
 import { claimWithWait } from '../server/dispatch/claim-with-wait';
 import { JobListener } from '../server/dispatch/job-listener';
 import { LogStore } from '../server/storage/log-store';
+import { LIVE_CHANNELS, NotificationHub } from '../server/live/notification-hub';
 import { LocalObjectStore } from '../server/storage/local-object-store';
 
 export interface TestServices extends Services {
@@ -38,6 +39,7 @@ export async function testServices(db: Db, url: string, opts: TestServiceOptions
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-mirrors-'));
   const log = createLogger({ proc: 'test', level: 'silent' });
   const listener = new JobListener(url, log);
+  const live = new NotificationHub(url, LIVE_CHANNELS, log);
   const objects = new LocalObjectStore({
     dir: path.join(dir, 'objects'),
     baseUrl: opts.objectsBaseUrl ?? 'http://127.0.0.1:9',
@@ -50,6 +52,7 @@ export async function testServices(db: Db, url: string, opts: TestServiceOptions
     mirrors: new Mirrors(path.join(dir, 'mirrors')),
     logs: new LogStore(objects),
     objects,
+    live,
     limits: { logBytes: opts.logBytes ?? 100 * 1024 * 1024, artifactBytes: opts.artifactBytes ?? 1024 ** 3 },
     claim: claimWithWait(
       db,
@@ -63,6 +66,7 @@ export async function testServices(db: Db, url: string, opts: TestServiceOptions
     now: () => new Date(),
     async close() {
       await listener.close();
+      await live.close();
       await boss.stop({ graceful: false, wait: true });
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -16,6 +16,7 @@ import type { Logger } from '../log';
 import type { ClaimedJob } from '../domain/job/claim';
 import type { LogStore } from '../storage/log-store';
 import type { ObjectStore } from '../storage/object-store';
+import type { NotificationHub } from '../live/notification-hub';
 
 /** What handlers and use cases work with: one set per process (server/web.ts, the scheduler, tests). */
 export interface Services {
@@ -33,6 +34,8 @@ export interface Services {
   logs: LogStore;
   /** Logs and artifacts. */
   objects: ObjectStore;
+  /** Run, job and log notifications for live subscriptions. */
+  live: NotificationHub;
   limits: StorageLimits;
 }
 

@@ -1,4 +1,6 @@
+import { tracked } from '@trpc/server';
 import { z } from 'zod';
+import { tailLog } from '../../live/log-tail';
 import { jobArtifacts } from '../../domain/artifact/job-artifacts';
 import { retryJob, runManualJob } from '../../domain/job/control';
 import { NotFound } from '../../domain/errors';
@@ -42,6 +44,28 @@ export const jobsRouter = router({
       const { number, finished } = await attemptOf(ctx, input);
       const chunks = number > 0 ? await ctx.logs.chunks(input.id, number, input.afterSeq) : [];
       return { attempt: number, chunks, finished };
+    }),
+  /**
+   * A live log over server-sent events: the chunks after `afterSeq` (or after the
+   * last event the client saw, when it reconnects), then each new one as it is
+   * written, then `end` once the attempt is over.
+   */
+  logTail: protectedProcedure
+    .input(
+      z.object({
+        id: z.string().uuid(),
+        attempt: z.number().int().min(1),
+        afterSeq: z.number().int().min(-1).default(-1),
+        lastEventId: z.string().nullish(),
+      }),
+    )
+    .subscription(async function* ({ ctx, input, signal }) {
+      const resumed = input.lastEventId ? Number(input.lastEventId) : NaN;
+      const after = Number.isInteger(resumed) ? resumed : input.afterSeq;
+      for await (const event of tailLog(ctx, input.id, input.attempt, after, signal)) {
+        if (event.kind === 'chunk') yield tracked(String(event.chunk.seq), event);
+        else yield tracked(`end`, event);
+      }
     }),
   /** A pre-signed link to download the whole log of an attempt. */
   logUrl: protectedProcedure.input(AttemptRef).query(async ({ ctx, input }) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changes, RUNS_CHANNEL } from '../../live/notification-hub';
 import { cancelRun } from '../../domain/job/control';
 import { getRepo } from '../../domain/repo/repos';
 import { getRun } from '../../domain/run/get-run';
@@ -11,6 +12,18 @@ export const runsRouter = router({
   get: protectedProcedure
     .input(z.object({ id: z.string().uuid() }))
     .query(({ ctx, input }) => getRun(ctx.db, input.id)),
+  /**
+   * Tells the dashboard when a run changed (one run, or any when no id is
+   * given), at most a few times a second; the page then refetches what it shows.
+   */
+  changes: protectedProcedure
+    .input(z.object({ runId: z.string().uuid().optional() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const matches = (payload: string) => !input.runId || payload === input.runId;
+      for await (const _ of changes(ctx.live, RUNS_CHANNEL, matches, signal, { minGapMs: 250, fallbackMs: 15_000 })) {
+        yield { at: ctx.now() };
+      }
+    }),
   /** Drops queued jobs and stops running ones (at their next heartbeat). */
   cancel: developerProcedure
     .input(z.object({ id: z.string().uuid() }))
