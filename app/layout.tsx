@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from 'next';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
+import { themeFromCookie } from '@/components/theme/theme-toggle';
 import { TRPCReactProvider } from '@/components/trpc/client';
 import './globals.css';
 
@@ -14,9 +16,10 @@ export const viewport: Viewport = {
   colorScheme: 'light dark',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const theme = themeFromCookie((await cookies()).get('theme')?.value);
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme === 'system' ? undefined : theme}>
       <body>
         <TRPCReactProvider>{children}</TRPCReactProvider>
       </body>

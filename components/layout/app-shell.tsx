@@ -1,5 +1,7 @@
 import Link from 'next/link';
+import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
+import { ThemeToggle, themeFromCookie } from '@/components/theme/theme-toggle';
 import { signOutAction } from '@/app/actions';
 import type { PublicUser } from '@/server/domain/user/users';
 
@@ -10,7 +12,16 @@ const NAV = [
 ] as const;
 
 /** The frame of every signed-in page: navigation, the user and their role. */
-export function AppShell({ user, current, children }: { user: PublicUser; current: string; children: ReactNode }) {
+export async function AppShell({
+  user,
+  current,
+  children,
+}: {
+  user: PublicUser;
+  current: string;
+  children: ReactNode;
+}) {
+  const theme = themeFromCookie((await cookies()).get('theme')?.value);
   return (
     <>
       <header className="topbar">
@@ -29,6 +40,7 @@ export function AppShell({ user, current, children }: { user: PublicUser; curren
           </ul>
         </nav>
         <div className="user">
+          <ThemeToggle initial={theme} />
           <span className="user-email">{user.email}</span>
           <span className={`role role-${user.role}`} title="Your role">
             {user.role}

@@ -13,6 +13,7 @@ jobs:
     stage: build
     script:
       - mkdir -p dist
+      - sleep 1
       - cp app/server.js dist/
       - echo "built \${CI_COMMIT_SHA}"
     artifacts: { name: web, paths: [dist/], expire_in: 7d }
@@ -54,11 +55,29 @@ http
   .listen(port, () => console.log('listening on', port));
 `;
 
-const TEST_JS = `// The demo's unit test: plain node, no dependencies.
+const TEST_JS = `// The demo's unit tests: plain node, no dependencies. They take a few
+// seconds on purpose, so a newcomer can watch the log arrive live.
 const assert = require('node:assert');
 const fs = require('node:fs');
-assert.ok(fs.readFileSync(__dirname + '/server.js', 'utf8').includes('createServer'));
-console.log('1 passed, 0 failed');
+const source = fs.readFileSync(__dirname + '/../dist/server.js', 'utf8');
+const checks = [
+  ['the artifact is the server', () => assert.ok(source.includes('createServer'))],
+  ['it answers JSON', () => assert.ok(source.includes('application/json'))],
+  ['it reports its version', () => assert.ok(source.includes('version'))],
+  ['it listens on PORT', () => assert.ok(source.includes('process.env.PORT'))],
+  ['it has no dependencies', () => assert.ok(!source.includes("require('express')"))],
+  ['it logs where it listens', () => assert.ok(source.includes('listening on'))],
+];
+let passed = 0;
+(async () => {
+  for (const [i, [name, check]] of checks.entries()) {
+    await new Promise((r) => setTimeout(r, 700));
+    check();
+    passed++;
+    console.log('\\x1b[32mok\\x1b[0m ' + (i + 1) + ' - ' + name);
+  }
+  console.log(passed + ' passed, 0 failed');
+})();
 `;
 
 function git(cwd: string, args: string[]): string {

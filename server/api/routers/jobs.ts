@@ -27,7 +27,21 @@ export const jobsRouter = router({
   get: protectedProcedure.input(JobRef).query(async ({ ctx, input }) => {
     const job = await ctx.db.job.findFirst({
       where: { id: input.id },
-      include: { attempts: { orderBy: { number: 'asc' }, include: { runner: { select: { name: true } } } } },
+      include: {
+        attempts: { orderBy: { number: 'asc' }, include: { runner: { select: { name: true } } } },
+        stage: { select: { name: true } },
+        run: {
+          select: {
+            id: true,
+            number: true,
+            status: true,
+            commitSha: true,
+            branch: true,
+            tag: true,
+            pipeline: { select: { repo: { select: { name: true } } } },
+          },
+        },
+      },
     });
     if (!job) throw new NotFound(`Job ${input.id}`);
     return job;

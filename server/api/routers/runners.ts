@@ -14,11 +14,14 @@ import { jobInputs } from '../../domain/job/job-inputs';
 import { finishLog } from '../../domain/job/finish-log';
 import { LOG_CHANNEL } from '../../storage/log-store';
 import { createRegistrationToken, listRunners, registerRunner, touchRunner } from '../../domain/runner/registration';
+import { runnersOverview } from '../../domain/runner/overview';
 import { adminProcedure, protectedProcedure, publicProcedure, router, runnerProcedure } from '../trpc';
 
 /** Runners as people see and manage them. */
 export const runnersRouter = router({
   list: protectedProcedure.query(({ ctx }) => listRunners(ctx.db, ctx.now())),
+  /** Runners with their current jobs, and each pool's queue with why its jobs wait. */
+  overview: protectedProcedure.query(({ ctx }) => runnersOverview(ctx.db, ctx.now())),
   createRegistrationToken: adminProcedure
     .input(
       z.object({

@@ -121,3 +121,22 @@ export async function runManualJob(db: Db, enqueue: Enqueue, jobId: string, who:
     return refreshRollups(tx, run, now, who);
   });
 }
+
+/** Retries every failed or cancelled job of a run (their skipped dependents go back to waiting). */
+export async function retryFailedJobs(db: Db, enqueue: Enqueue, runId: string, who: Actor, now: Date) {
+  const failed = await db.job.findMany({
+    where: { runId, status: { in: ['failed', 'cancelled'] } },
+    select: { id: true },
+    orderBy: { name: 'asc' },
+  });
+  if (failed.length === 0) throw new ValidationError('No job of this run failed or was cancelled');
+  let status: Awaited<ReturnType<typeof retryJob>> | undefined;
+  for (const job of failed) {
+    // An earlier retry may have reset this one already (it depended on that job).
+    const current = await db.job.findFirst({ where: { id: job.id }, select: { status: true } });
+    if (current && (current.status === 'failed' || current.status === 'cancelled')) {
+      status = await retryJob(db, enqueue, job.id, who, now);
+    }
+  }
+  return { retried: failed.length, runStatus: status };
+}

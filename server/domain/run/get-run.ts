@@ -7,10 +7,23 @@ export async function getRun(db: DbTx, id: string) {
     where: { id },
     include: {
       pipeline: { select: { name: true, configPath: true, repo: { select: { name: true } } } },
-      stages: { orderBy: { position: 'asc' }, select: { name: true, status: true } },
+      stages: { orderBy: { position: 'asc' }, select: { id: true, name: true, status: true } },
       jobs: {
         orderBy: { name: 'asc' },
-        select: { id: true, name: true, status: true, stageId: true, exitCode: true, statusReason: true },
+        select: {
+          id: true,
+          name: true,
+          status: true,
+          stageId: true,
+          needs: true,
+          exitCode: true,
+          statusReason: true,
+          startedAt: true,
+          finishedAt: true,
+          attemptCount: true,
+          allowFailure: true,
+          pool: true,
+        },
       },
       events: {
         orderBy: { id: 'asc' },
@@ -20,5 +33,12 @@ export async function getRun(db: DbTx, id: string) {
   });
   if (!run) throw new NotFound(`Run ${id}`);
   const { pipeline, ...rest } = run;
-  return { ...rest, repo: pipeline.repo.name, pipeline: pipeline.name, configPath: pipeline.configPath };
+  const stageName = new Map(run.stages.map((s) => [s.id, s.name]));
+  return {
+    ...rest,
+    jobs: run.jobs.map((j) => ({ ...j, stage: stageName.get(j.stageId) ?? '' })),
+    repo: pipeline.repo.name,
+    pipeline: pipeline.name,
+    configPath: pipeline.configPath,
+  };
 }

@@ -1,0 +1,80 @@
+// The runners page: each runner with what it runs now, and each pool with its
+// queue depth, its oldest waiting job and why each waiting job waits.
+import type { DbTx } from '../../db/client';
+import { listRunners } from './registration';
+import { queueOrder, waitReasons } from './wait-reasons';
+
+/** Waiting jobs shown per pool. */
+const WAITING_SHOWN = 50;
+
+export async function runnersOverview(db: DbTx, now: Date) {
+  const [runners, running, queued] = await Promise.all([
+    listRunners(db, now),
+    db.job.findMany({
+      where: { status: 'running' },
+      select: { id: true, name: true, runId: true, runnerId: true, startedAt: true, run: { select: { number: true } } },
+    }),
+    db.job.findMany({
+      where: { status: 'queued' },
+      select: {
+        id: true,
+        name: true,
+        pool: true,
+        priority: true,
+        queuedAt: true,
+        createdAt: true,
+        runId: true,
+        run: { select: { number: true, pipeline: { select: { repo: { select: { name: true } } } } } },
+      },
+    }),
+  ]);
+  const runningBy = new Map<string, typeof running>();
+  for (const j of running) if (j.runnerId) runningBy.set(j.runnerId, [...(runningBy.get(j.runnerId) ?? []), j]);
+
+  const withJobs = runners.map((r) => ({
+    ...r,
+    jobs: (runningBy.get(r.id) ?? []).map((j) => ({
+      id: j.id,
+      name: j.name,
+      runId: j.runId,
+      runNumber: j.run.number,
+      startedAt: j.startedAt,
+    })),
+  }));
+
+  const pools = [...new Set([...runners.map((r) => r.pool), ...queued.map((j) => j.pool)])].sort();
+  return {
+    runners: withJobs,
+    pools: pools.map((pool) => {
+      const members = withJobs.filter((r) => r.pool === pool);
+      const waiting = queued
+        .filter((j) => j.pool === pool)
+        .map((j) => ({ ...j, queuedAt: j.queuedAt ?? j.createdAt }))
+        .sort(queueOrder);
+      const reasons = waitReasons(
+        pool,
+        members.map((r) => ({ online: r.online, concurrency: r.concurrency, running: r.jobs.length })),
+        waiting,
+      );
+      return {
+        pool,
+        runners: members.length,
+        online: members.filter((r) => r.online).length,
+        slots: members.filter((r) => r.online).reduce((n, r) => n + r.concurrency, 0),
+        busy: members.reduce((n, r) => n + r.jobs.length, 0),
+        depth: waiting.length,
+        oldestQueuedAt: waiting.reduce<Date | null>((o, j) => (!o || j.queuedAt < o ? j.queuedAt : o), null),
+        waiting: waiting.slice(0, WAITING_SHOWN).map((j) => ({
+          id: j.id,
+          name: j.name,
+          runId: j.runId,
+          runNumber: j.run.number,
+          repo: j.run.pipeline.repo.name,
+          priority: j.priority,
+          queuedAt: j.queuedAt,
+          reason: reasons.get(j.id)!,
+        })),
+      };
+    }),
+  };
+}
