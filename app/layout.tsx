@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
-import { themeFromCookie } from '@/components/theme/theme-toggle';
+import { themeFromCookie } from '@/components/theme/theme';
 import { TRPCReactProvider } from '@/components/trpc/client';
 import './globals.css';
 

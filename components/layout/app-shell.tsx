@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import { cookies } from 'next/headers';
 import type { ReactNode } from 'react';
-import { ThemeToggle, themeFromCookie } from '@/components/theme/theme-toggle';
+import { themeFromCookie } from '@/components/theme/theme';
+import { ThemeToggle } from '@/components/theme/theme-toggle';
 import { signOutAction } from '@/app/actions';
 import type { PublicUser } from '@/server/domain/user/users';
 

@@ -2,8 +2,7 @@
 // Light, dark, or the system's theme: applied at once on <html data-theme>,
 // remembered in a cookie the layout reads, so the next page renders in it.
 import { useState } from 'react';
-
-export type Theme = 'light' | 'dark' | 'system';
+import type { Theme } from './theme';
 const NEXT: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
 const LABEL: Record<Theme, string> = { system: 'System theme', light: 'Light theme', dark: 'Dark theme' };
 const ICON: Record<Theme, string> = { system: '◑', light: '☀', dark: '☾' };
@@ -28,8 +27,4 @@ export function ThemeToggle({ initial }: { initial: Theme }) {
       <span aria-hidden="true">{ICON[theme]}</span>
     </button>
   );
-}
-
-export function themeFromCookie(value: string | undefined): Theme {
-  return value === 'light' || value === 'dark' ? value : 'system';
 }

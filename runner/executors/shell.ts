@@ -2,6 +2,7 @@
 // bubblewrap when the host has it), with exactly the job's environment, killed
 // as a whole tree on timeout or cancel.
 import { spawn } from 'node:child_process';
+import { killProcessGroup } from './process-group';
 import { SANDBOX_WORKSPACE, sandboxCommand } from './sandbox';
 import { stoppedLine, type ExecIo, type ExecResult } from './result';
 
@@ -34,13 +35,8 @@ export async function runShellScript(s: ShellScript, io: ExecIo): Promise<ExecRe
   });
   child.stdout.setEncoding('utf8').on('data', io.output);
   child.stderr.setEncoding('utf8').on('data', io.output);
-  const killTree = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const killTree = () => child.pid && killProcessGroup(child.pid, closed);
   let stopped: 'timeout' | 'cancelled' | undefined;
   const timer = setTimeout(() => {
     stopped = 'timeout';
@@ -58,7 +54,7 @@ export async function runShellScript(s: ShellScript, io: ExecIo): Promise<ExecRe
     child.once('close', (c) => resolve(c));
   });
   clearTimeout(timer);
-  killTree(); // anything the script left running in its group
+  killTree(); // anything the script left running in its group (its parent is gone: nothing waits)
   if (stopped === 'timeout') {
     io.output(stoppedLine.timeout(s.timeoutSeconds));
     return { exitCode: null, reason: 'timeout' };
