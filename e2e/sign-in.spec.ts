@@ -32,7 +32,7 @@ test('the admin signs in, sees the dashboard, and signs out', async ({ page }) =
 
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { name: 'Runs', level: 1 })).toBeVisible();
-  await expect(page.getByText(E2E_ADMIN.email)).toBeVisible();
+  await expect(page.getByText(E2E_ADMIN.email, { exact: true })).toBeVisible();
   await expect(page.getByTitle('Your role')).toHaveText('admin');
   await expect(page.locator('.figures')).toContainText('Runners online');
   await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });

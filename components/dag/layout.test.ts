@@ -4,8 +4,9 @@ import { countCrossings, DEFAULT_LAYOUT, layoutDag, layoutKey, type DagLayout } 
 import { dagJob, generateRun } from './testing';
 import type { DagInput } from './types';
 
-const { columnWidth, columnGap, nodeHeight, rowGap, headerHeight } = DEFAULT_LAYOUT;
+const { columnWidth, columnGap, subColumnGap, nodeHeight, rowGap, headerHeight } = DEFAULT_LAYOUT;
 const step = columnWidth + columnGap;
+const subStep = columnWidth + subColumnGap;
 
 function positions(layout: DagLayout) {
   return Object.fromEntries(
@@ -21,8 +22,24 @@ function column(layout: DagLayout, index: number) {
     .map((n) => n.id);
 }
 
+function node(layout: DagLayout, id: string) {
+  return layout.nodes.find((n) => n.id === id)!;
+}
+
+function stageColumn(layout: DagLayout, stage: string) {
+  return layout.columns.find((c) => c.stage === stage)!;
+}
+
+/** Whether the node lies within its stage's column header, left edge to right edge. */
+function insideColumn(layout: DagLayout, id: string) {
+  const n = node(layout, id);
+  const c = layout.columns[n.stageIndex]!;
+  return n.x >= c.x && n.x + n.width <= c.x + c.width;
+}
+
+/** Crossings between the layout's (sub-)columns: a node's x names its column. */
 function crossingsOf(input: DagInput, layout: DagLayout) {
-  const columnOf = new Map(layout.nodes.map((n) => [n.id, n.stageIndex]));
+  const columnOf = new Map(layout.nodes.map((n) => [n.id, n.x]));
   const row = new Map(layout.nodes.map((n) => [n.id, n.y]));
   return countCrossings(resolveDag(input).edges, columnOf, row);
 }
@@ -153,8 +170,116 @@ describe('layoutDag', () => {
     expect(layoutKey(rewired)).not.toBe(layoutKey(running));
   });
 
+  describe('jobs that need jobs of their own stage', () => {
+    const deploy: DagInput = {
+      stages: ['build', 'deploy', 'verify'],
+      jobs: [
+        dagJob('compile', 'build'),
+        dagJob('deploy-production', 'deploy', { needs: ['deploy-staging'] }),
+        dagJob('deploy-staging', 'deploy', { needs: ['compile'] }),
+        dagJob('smoke', 'verify', { needs: ['deploy-production'] }),
+      ],
+    };
+
+    it('puts them in sub-columns of the stage, left to right, on the row of what they need', () => {
+      const layout = layoutDag(deploy);
+      const staging = node(layout, 'deploy-staging');
+      const production = node(layout, 'deploy-production');
+      expect(production.x).toBeGreaterThan(staging.x);
+      expect(production.x - staging.x).toBe(subStep);
+      expect(production.y).toBe(staging.y);
+      expect([staging.stageIndex, production.stageIndex]).toEqual([1, 1]);
+      expect(insideColumn(layout, 'deploy-staging')).toBe(true);
+      expect(insideColumn(layout, 'deploy-production')).toBe(true);
+      expect(stageColumn(layout, 'deploy')).toEqual({
+        stage: 'deploy',
+        x: step,
+        width: 2 * columnWidth + subColumnGap,
+      });
+    });
+
+    it('starts the next stage after the widened column', () => {
+      const layout = layoutDag(deploy);
+      const widened = stageColumn(layout, 'deploy');
+      const verify = stageColumn(layout, 'verify');
+      expect(verify.x).toBe(widened.x + widened.width + columnGap);
+      expect(node(layout, 'smoke').x).toBe(verify.x);
+      expect(node(layout, 'smoke').x).toBeGreaterThan(node(layout, 'deploy-production').x + columnWidth);
+      expect(layout.width).toBe(verify.x + columnWidth);
+    });
+
+    it('gives a chain of three one sub-column each, in order', () => {
+      const layout = layoutDag({
+        stages: ['only'],
+        jobs: [
+          dagJob('a-last', 'only', { needs: ['b-middle'] }),
+          dagJob('b-middle', 'only', { needs: ['c-first'] }),
+          dagJob('c-first', 'only'),
+        ],
+      });
+      expect(['c-first', 'b-middle', 'a-last'].map((id) => node(layout, id).x)).toEqual([0, subStep, 2 * subStep]);
+      expect(new Set(layout.nodes.map((n) => n.y)).size).toBe(1);
+      expect(layout.columns).toEqual([{ stage: 'only', x: 0, width: 3 * columnWidth + 2 * subColumnGap }]);
+      expect(layout.width).toBe(3 * columnWidth + 2 * subColumnGap);
+      expect(layout.height).toBe(headerHeight + nodeHeight);
+    });
+
+    it('places a job after the deepest of its same-stage needs', () => {
+      const layout = layoutDag({
+        stages: ['s'],
+        jobs: [dagJob('a', 's'), dagJob('b', 's', { needs: ['a'] }), dagJob('c', 's', { needs: ['a', 'b'] })],
+      });
+      expect(['a', 'b', 'c'].map((id) => node(layout, id).x)).toEqual([0, subStep, 2 * subStep]);
+    });
+
+    it('orders each sub-column by the rows of the jobs it needs', () => {
+      const layout = layoutDag({
+        stages: ['s'],
+        jobs: [
+          dagJob('one', 's'),
+          dagJob('two', 's'),
+          dagJob('after-one', 's', { needs: ['one'] }),
+          dagJob('after-two', 's', { needs: ['two'] }),
+          dagJob('a-after-two', 's', { needs: ['two'] }),
+        ],
+      });
+      const order = (x: number) =>
+        layout.nodes
+          .filter((n) => n.x === x)
+          .sort((a, b) => a.y - b.y)
+          .map((n) => n.id);
+      expect(order(0)).toEqual(['one', 'two']);
+      expect(order(subStep)).toEqual(['after-one', 'a-after-two', 'after-two']);
+    });
+
+    it('survives a needs cycle, never wider than one sub-column per job', () => {
+      const layout = layoutDag({
+        stages: ['s'],
+        jobs: [
+          dagJob('a', 's', { needs: ['c'] }),
+          dagJob('b', 's', { needs: ['a'] }),
+          dagJob('c', 's', { needs: ['b'] }),
+        ],
+      });
+      expect(layout.nodes).toHaveLength(3);
+      expect(layout.columns[0]!.width).toBeLessThanOrEqual(3 * columnWidth + 2 * subColumnGap);
+      for (const n of layout.nodes) expect(insideColumn(layout, n.id)).toBe(true);
+    });
+
+    it('draws every edge of a large run left to right, whatever the input order', () => {
+      const input = withSameStageNeeds(generateRun(320, 10, 5));
+      const layout = layoutDag(input);
+      for (const e of layout.edges) {
+        expect(node(layout, e.target).x).toBeGreaterThan(node(layout, e.source).x + columnWidth);
+      }
+      for (const n of layout.nodes) expect(insideColumn(layout, n.id)).toBe(true);
+      const shuffled = { stages: input.stages, jobs: [...input.jobs].reverse() };
+      expect(layoutDag(shuffled)).toEqual(layout);
+    });
+  });
+
   it('lays out 300+ jobs quickly', () => {
-    const input = generateRun(320, 10);
+    const input = withSameStageNeeds(generateRun(320, 10));
     layoutDag(input); // warm up the JIT
     const runs = 20;
     const started = performance.now();
@@ -168,3 +293,12 @@ describe('layoutDag', () => {
     expect(layout.nodes).toHaveLength(320);
   });
 });
+
+/** Every third job also needs the job before it, when that one is in the same stage. */
+function withSameStageNeeds(input: DagInput): DagInput {
+  const jobs = input.jobs.map((job, i) => {
+    const before = input.jobs[i - 1];
+    return i % 3 === 0 && before?.stage === job.stage ? { ...job, needs: [...job.needs, before.name] } : job;
+  });
+  return { stages: input.stages, jobs };
+}

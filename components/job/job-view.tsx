@@ -95,9 +95,7 @@ export function JobView({ id, canAct }: { id: string; canAct: boolean }) {
       {j.attempts.length > 0 && <AttemptsTable attempts={j.attempts} shown={attempt} onShow={setChosen} now={now} />}
       {artifacts.data && artifacts.data.length > 0 && <ArtifactsTable artifacts={artifacts.data} />}
       <section className="log-section" aria-label={`Log of attempt ${attempt ?? 0}`}>
-        <h2 className="section-title">
-          Log{attempt && latest > 1 ? ` · attempt ${attempt}` : ''}
-        </h2>
+        <h2 className="section-title">Log{attempt && latest > 1 ? ` · attempt ${attempt}` : ''}</h2>
         <LogViewer
           lines={log.lines}
           live={live || j.status === 'queued' || j.status === 'pending'}

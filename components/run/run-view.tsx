@@ -13,6 +13,9 @@ import { useTRPC } from '@/components/trpc/client';
 import { ConfigIssues, ConfigText, type ConfigIssueView } from './config-view';
 import { RunActions, RunManualJob } from './run-actions';
 
+/** Buttons shown for jobs waiting for a person; the rest are reached through the graph. */
+const MANUAL_SHOWN = 6;
+
 export function RunView({ id, canAct }: { id: string; canAct: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -47,7 +50,9 @@ export function RunView({ id, canAct }: { id: string; canAct: boolean }) {
     );
   const r = run.data;
   const issues = (r.configErrors ?? []) as unknown as ConfigIssueView[];
-  const manual = r.jobs.filter((j) => j.status === 'manual');
+  const manual = r.jobs
+    .filter((j) => j.status === 'manual')
+    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
   const hasFailed = r.jobs.some((j) => j.status === 'failed' || j.status === 'cancelled');
   const now = new Date();
   return (
@@ -93,9 +98,14 @@ export function RunView({ id, canAct }: { id: string; canAct: boolean }) {
       {canAct && manual.length > 0 && (
         <div className="card manual-jobs">
           <p>Waiting for a person:</p>
-          {manual.map((j) => (
+          {manual.slice(0, MANUAL_SHOWN).map((j) => (
             <RunManualJob key={j.id} jobId={j.id} name={j.name} />
           ))}
+          {manual.length > MANUAL_SHOWN && (
+            <span className="muted">
+              and {manual.length - MANUAL_SHOWN} more: open them from the graph or the jobs below
+            </span>
+          )}
         </div>
       )}
       {dag && dag.jobs.length > 0 && (
