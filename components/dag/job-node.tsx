@@ -7,19 +7,7 @@ import { formatDuration } from '@/components/runs/format';
 import type { JobNode, StageNode } from './flow-elements';
 import { useNow } from './live-clock';
 import styles from './run-graph.module.css';
-import type { JobStatus } from './types';
-
-/** Same glyphs as the runs' status badge (components/runs/status-badge.tsx). */
-export const STATUS_ICONS: Record<JobStatus, string> = {
-  pending: '○',
-  queued: '◌',
-  running: '◐',
-  success: '✓',
-  failed: '✕',
-  cancelled: '⊘',
-  skipped: '↷',
-  manual: '▶',
-};
+import { STATUS_ICONS } from '@/components/runs/status-icons';
 
 /** The page's clock (epoch ms) when it passes `now`; null to tick on our own. */
 export const FixedNowContext = createContext<number | null>(null);

@@ -1,18 +1,9 @@
-const ICONS: Record<string, string> = {
-  pending: '○',
-  queued: '◌',
-  running: '◐',
-  success: '✓',
-  failed: '✕',
-  cancelled: '⊘',
-  skipped: '↷',
-  manual: '▶',
-};
+import { STATUS_ICONS } from './status-icons';
 
 export function StatusBadge({ status }: { status: string }) {
   return (
     <span className={`status status-${status}`}>
-      <span aria-hidden="true">{ICONS[status] ?? '•'}</span> {status}
+      <span aria-hidden="true">{STATUS_ICONS[status] ?? '•'}</span> {status}
     </span>
   );
 }
