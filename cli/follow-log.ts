@@ -26,11 +26,15 @@ export async function printJobLog(api: ServerApi, id: string, o: FollowOptions):
   let afterSeq = -1;
   for (;;) {
     const page = await api.jobs.logChunks.query({ id, attempt: o.attempt, afterSeq });
+    let shown = 0;
     for (const c of page.chunks) {
+      // Chunks may be stored out of order: wait at a gap until the attempt is over.
+      if (c.seq !== afterSeq + 1 && !page.finished) break;
       show(c.text);
       afterSeq = c.seq;
+      shown++;
     }
-    if (page.chunks.length > 0) continue; // more may be waiting
+    if (shown > 0) continue; // more may be waiting
     if (page.finished) break;
     if (page.attempt === 0) {
       // Not started: it may never start (skipped, cancelled while queued).

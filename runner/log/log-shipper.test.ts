@@ -88,4 +88,27 @@ describe('LogShipper', () => {
     expect(gaveUp).toBe(true);
     expect(server.calls).toBe(1);
   });
+
+  it('keeps several chunks in flight in a flood, and they still read back in order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const chunks = new Map<number, string>();
+    const shipper = new LogShipper({
+      maxChunkChars: 100,
+      maxInFlight: 4,
+      send: async (seq, text) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5 + ((seq * 7) % 11))); // acknowledged out of order
+        chunks.set(seq, text);
+        inFlight--;
+      },
+    });
+    const lines = Array.from({ length: 500 }, (_, i) => `line ${i}\n`);
+    for (const l of lines) shipper.write(l);
+    await shipper.close();
+    expect(most).toBe(4);
+    const s = new StampStripper();
+    const ordered = [...chunks.keys()].sort((a, b) => a - b).map((k) => chunks.get(k)!);
+    expect(s.strip(ordered.join('')) + s.end()).toBe(lines.join(''));
+  });
 });

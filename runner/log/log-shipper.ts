@@ -1,8 +1,9 @@
 // Ships a job's output to the server: each line stamped with the moment it
 // arrived, secrets masked, batched into numbered chunks at most every 200 ms
-// or 64 KiB. One chunk is in flight at a time, in order; a chunk the server
-// has not acknowledged is kept and resent (a resend is harmless: the server
-// keys chunks by number), so a web restart loses no line. Past the job's size
+// or 64 KiB. A few chunks may be in flight at once (readers order them by
+// number); a chunk the server has not acknowledged is kept and resent (a
+// resend is harmless: the server keys chunks by number), so a web restart
+// loses no line. Past the job's size
 // limit the output is dropped with a visible marker, never silently.
 import { LineStamper } from '../../server/contracts/log-format';
 import { SecretMasker } from './secret-masker';
@@ -20,6 +21,8 @@ export interface LogShipperOptions {
   limitBytes?: number;
   flushMs?: number;
   maxChunkChars?: number;
+  /** Chunks sent before the first is acknowledged: a flood is not held back by one round trip at a time. */
+  maxInFlight?: number;
   /** How long one chunk may keep failing before the log is given up. */
   giveUpAfterMs?: number;
   now?: () => Date;
@@ -28,6 +31,7 @@ export interface LogShipperOptions {
 
 export const FLUSH_MS = 200;
 export const MAX_CHUNK_CHARS = 64 * 1024;
+export const MAX_IN_FLIGHT = 4;
 export const DEFAULT_LOG_LIMIT_BYTES = 100 * 1024 * 1024;
 const MAX_BACKOFF_MS = 2_000;
 
@@ -48,7 +52,7 @@ export class LogShipper {
   private keptBytes = 0;
   private droppedBytes = 0;
   private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
+  private inFlight = 0;
   private closing = false;
   private gaveUp = false;
   private idle: (() => void)[] = [];
@@ -59,6 +63,7 @@ export class LogShipper {
       limitBytes: DEFAULT_LOG_LIMIT_BYTES,
       flushMs: FLUSH_MS,
       maxChunkChars: MAX_CHUNK_CHARS,
+      maxInFlight: MAX_IN_FLIGHT,
       giveUpAfterMs: 10 * 60_000,
       now: () => new Date(),
       ...opts,
@@ -92,35 +97,38 @@ export class LogShipper {
       this.droppedBytes = bytes - Buffer.byteLength(kept);
       this.keptBytes = this.o.limitBytes;
       this.buffer += kept + truncationMarker(this.o.limitBytes);
-      this.kick();
+      this.kick(false);
       return;
     }
     this.keptBytes += bytes;
     this.buffer += text;
-    if (this.buffer.length >= this.o.maxChunkChars) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.o.flushMs);
+    if (this.buffer.length >= this.o.maxChunkChars) this.kick(false);
+    else this.timer ??= setTimeout(() => this.kick(true), this.o.flushMs);
   }
 
-  /** Sends the next chunk unless one is in flight. */
-  private kick(): void {
+  /**
+   * Sends chunks while fewer than `maxInFlight` are unacknowledged: full ones
+   * at once, a partial one only when `flush` says its time is up (or at close).
+   * Chunks may be stored out of order; readers put them back in order by seq.
+   */
+  private kick(flush: boolean): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.inFlight) return;
-    if (this.buffer.length === 0 || this.gaveUp) {
-      for (const resolve of this.idle.splice(0)) resolve();
-      return;
+    while (this.inFlight < this.o.maxInFlight && !this.gaveUp && this.buffer.length > 0) {
+      if (!flush && !this.closing && this.buffer.length < this.o.maxChunkChars) break;
+      let cut = Math.min(this.buffer.length, this.o.maxChunkChars);
+      if (cut < this.buffer.length && isHighSurrogate(this.buffer.charCodeAt(cut - 1))) cut--;
+      const text = this.buffer.slice(0, cut);
+      this.buffer = this.buffer.slice(cut);
+      const seq = this.seq++;
+      this.inFlight++;
+      void this.sendUntilAcknowledged(seq, text).finally(() => {
+        this.inFlight--;
+        this.kick(false);
+      });
     }
-    let cut = Math.min(this.buffer.length, this.o.maxChunkChars);
-    if (cut < this.buffer.length && isHighSurrogate(this.buffer.charCodeAt(cut - 1))) cut--;
-    const text = this.buffer.slice(0, cut);
-    this.buffer = this.buffer.slice(cut);
-    const seq = this.seq++;
-    this.inFlight = this.sendUntilAcknowledged(seq, text).finally(() => {
-      this.inFlight = undefined;
-      if (this.closing || this.buffer.length >= this.o.maxChunkChars) this.kick();
-      else if (this.buffer.length > 0) this.timer ??= setTimeout(() => this.kick(), this.o.flushMs);
-      else for (const resolve of this.idle.splice(0)) resolve();
-    });
+    if (this.buffer.length > 0 && !this.gaveUp) this.timer = setTimeout(() => this.kick(true), this.o.flushMs);
+    else if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
 
   private async sendUntilAcknowledged(seq: number, text: string): Promise<void> {
@@ -152,7 +160,7 @@ export class LogShipper {
     }
     this.closing = true;
     const idle = new Promise<void>((resolve) => this.idle.push(resolve));
-    this.kick();
+    this.kick(true);
     await idle;
   }
 }

@@ -28,11 +28,16 @@ export async function* tailLog(
       const over = await attemptOver(s.db, jobId, attempt);
       for (;;) {
         const chunks = await s.logs.chunks(jobId, attempt, last, 200);
+        // The runner keeps a few chunks in flight, so one may be stored before the one
+        // ahead of it: stop at a gap and wait for it (once the attempt is over, none is coming).
+        let delivered = 0;
         for (const chunk of chunks) {
+          if (chunk.seq !== last + 1 && !over) break;
           last = chunk.seq;
+          delivered++;
           yield { kind: 'chunk', chunk };
         }
-        if (chunks.length < 200) break;
+        if (chunks.length < 200 || delivered < chunks.length) break;
       }
       if (over) {
         yield { kind: 'end' };
