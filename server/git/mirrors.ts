@@ -102,10 +102,16 @@ export class Mirrors {
 
   /** A file's text at a commit, or null when the commit has no such file. */
   async readFile(repoId: string, sha: string, filePath: string): Promise<string | null> {
-    const size = await git(['cat-file', '-s', `${sha}:${filePath}`], { cwd: this.pathOf(repoId) }).catch(() => null);
-    if (size === null) return null;
-    if (Number(size) > MAX_CONFIG_BYTES) throw new GitError(`${filePath} is over 1 MiB`, '');
-    return git(['cat-file', 'blob', `${sha}:${filePath}`], { cwd: this.pathOf(repoId) });
+    // One git process: read at most a little over the limit, then judge the size.
+    const text = await git(['cat-file', 'blob', `${sha}:${filePath}`], {
+      cwd: this.pathOf(repoId),
+      maxBuffer: MAX_CONFIG_BYTES + 1,
+    }).catch((err: unknown) => {
+      if (err instanceof GitError && /maxBuffer/i.test(err.message)) throw new GitError(`${filePath} is over 1 MiB`, '');
+      return null;
+    });
+    if (text !== null && Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new GitError(`${filePath} is over 1 MiB`, '');
+    return text;
   }
 
   async commitInfo(repoId: string, sha: string): Promise<CommitInfo> {

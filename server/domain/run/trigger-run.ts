@@ -39,6 +39,9 @@ export type TriggerOutcome = { outcome: 'run_created'; run: CreatedRun } | { out
 export async function triggerRun(deps: TriggerDeps, req: TriggerRequest): Promise<TriggerOutcome> {
   const { repo } = req;
   await deps.mirrors.ensureCommit(repo, req.sha, req.prNumber ?? undefined);
+  // Read the commit's message alongside the config: two git processes at once, not one after the other.
+  const commitInfo = deps.mirrors.commitInfo(repo.id, req.sha);
+  commitInfo.catch(() => undefined); // awaited below, unless the trigger is ignored first
   const text = await deps.mirrors.readFile(repo.id, req.sha, repo.configPath);
   if (text === null) return { outcome: 'ignored', reason: `no ${repo.configPath} at ${req.sha.slice(0, 12)}` };
 
@@ -52,7 +55,7 @@ export async function triggerRun(deps: TriggerDeps, req: TriggerRequest): Promis
     select: { id: true },
   });
   if (!pipeline) throw new NotFound(`Pipeline ${repo.configPath}`);
-  const commit = await deps.mirrors.commitInfo(repo.id, req.sha);
+  const commit = await commitInfo;
   const run = await createRun(
     deps.db,
     {
