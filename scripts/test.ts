@@ -1,6 +1,8 @@
 // `npm test`: the whole suite, in the order that fails fastest: types, lint,
 // unit and integration tests (vitest, real PostgreSQL), then the end-to-end
-// tests (Playwright, real Chromium, the system started as `npm start` does).
+// tests (Playwright, real Chromium, the system started as `npm start` does),
+// then a smoke run of the benchmarks (`npm run bench -- --quick`: every
+// scenario runs against the real system; nothing is asserted about speed).
 // Ends with one line counting every test: "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +27,7 @@ const steps: Step[] = [
     ],
   },
   { name: 'e2e', command: ['npx', 'playwright', 'test'] },
+  { name: 'bench smoke', command: ['npx', 'tsx', 'bench/run.ts', '--quick'] },
 ];
 
 fs.mkdirSync('test-results', { recursive: true });
@@ -65,6 +68,11 @@ function counts(): { passed: number; failed: number; skipped: number } {
     skipped += e.stats.skipped ?? 0;
   } catch {
     // the step did not run
+  }
+  // The bench smoke is one test: every scenario ran without an error.
+  if (timings.some((t) => t.startsWith('bench smoke'))) {
+    if (failedStep === 'bench smoke') failed += 1;
+    else passed += 1;
   }
   return { passed, failed, skipped };
 }
