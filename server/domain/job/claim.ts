@@ -41,7 +41,10 @@ export async function claimNext(
     const [message] = await boss.fetch<QueuedJob>(queue, { batchSize: 1 });
     if (!message) return null;
     const claimed = await takeJob(db, runner, message.data, now());
-    await boss.complete(queue, message.id);
+    // The message only carried the job to a runner (the jobs table keeps what happened):
+    // delete it rather than keep it completed, so a busy pool's queue partition holds
+    // only waiting messages and its fetch stays an index lookup.
+    await boss.deleteJob(queue, message.id);
     if (claimed) return claimed;
   }
 }
