@@ -160,24 +160,15 @@ export async function startSystemOn<D extends SystemDatabase>(
       const reg = await createRegistrationToken(db.prisma, { maxUses: 1 }, new Date());
       const child = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          'runner/main.ts',
-          '--url',
+        runnerArgs({
           url,
-          '--registration-token',
-          reg.token,
-          '--name',
+          registrationToken: reg.token,
           name,
-          '--pool',
-          opts.pool ?? 'default',
-          '--concurrency',
-          String(opts.concurrency ?? 1),
-          '--state-dir',
-          path.join(stateRoot, name),
-          ...(opts.args ?? []),
-        ],
+          pool: opts.pool ?? 'default',
+          concurrency: opts.concurrency ?? 1,
+          stateDir: path.join(stateRoot, name),
+          extra: opts.args,
+        }),
         {
           stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, LOG_LEVEL: 'warn', SWITCHYARD_RUNNER_PING_SECONDS: '1', ...opts.env },
@@ -212,4 +203,34 @@ export async function startSystemOn<D extends SystemDatabase>(
       for (const git of repos) git.remove();
     },
   };
+}
+
+/** The node arguments that start a real runner process (run from the project's root). */
+export function runnerArgs(o: {
+  url: string;
+  registrationToken: string;
+  name: string;
+  pool: string;
+  concurrency: number;
+  stateDir: string;
+  extra?: string[];
+}): string[] {
+  return [
+    '--import',
+    'tsx',
+    'runner/main.ts',
+    '--url',
+    o.url,
+    '--registration-token',
+    o.registrationToken,
+    '--name',
+    o.name,
+    '--pool',
+    o.pool,
+    '--concurrency',
+    String(o.concurrency),
+    '--state-dir',
+    o.stateDir,
+    ...(o.extra ?? []),
+  ];
 }

@@ -8,8 +8,6 @@ export interface ScenarioContext {
   /** A short smoke run: few iterations, figures not meant to be compared. */
   quick: boolean;
   log: (line: string) => void;
-  /** Called by the throughput scenario while it is under load (the footprint scenario samples memory then). */
-  underLoad?: (phase: 'start' | 'end') => void;
 }
 
 export interface ScenarioResult {

@@ -36,6 +36,16 @@ export interface Figure {
   note?: string;
 }
 
+/** A figure with an upper limit as its target: the ratio is value ÷ limit, met when at most 1. */
+export function atMost(figure: Omit<Figure, 'target' | 'ratio' | 'met'>, limit: number): Figure {
+  return {
+    ...figure,
+    target: `≤ ${limit} ${figure.unit}`,
+    ratio: figure.value / limit,
+    met: figure.value <= limit,
+  };
+}
+
 export function fmt(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '—';
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;

@@ -18,6 +18,7 @@ import { createPrisma, type Db } from '../../server/db/client';
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
 import { createRegistrationToken } from '../../server/domain/runner/registration';
 import { createGitRepo, type TestRepo } from '../../tests/git-repo';
+import { runnerArgs } from '../../tests/system';
 
 export type Api = TRPCClient<AppRouter>;
 
@@ -59,7 +60,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-function childrenOf(pid: number): { pid: number; args: string }[] {
+/** The direct children of a process, with their command lines (Linux /proc). */
+export function childrenOf(pid: number): { pid: number; args: string }[] {
   const out: { pid: number; args: string }[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -206,23 +208,14 @@ export async function startBenchSystem(log: (line: string) => void): Promise<Ben
       const reg = await createRegistrationToken(prisma, { maxUses: 1, pool: opts.pool }, new Date());
       const child = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          'runner/main.ts',
-          '--url',
+        runnerArgs({
           url,
-          '--registration-token',
-          reg.token,
-          '--name',
-          opts.name,
-          '--pool',
-          opts.pool,
-          '--concurrency',
-          String(opts.concurrency),
-          '--state-dir',
-          path.join(dir, 'runners', opts.name),
-        ],
+          registrationToken: reg.token,
+          name: opts.name,
+          pool: opts.pool,
+          concurrency: opts.concurrency,
+          stateDir: path.join(dir, 'runners', opts.name),
+        }),
         { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, LOG_LEVEL: 'error' } },
       );
       child.stderr!.on('data', (d: Buffer) => log(`[${opts.name}] ${d.toString().trim()}`));

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Scenario } from '../harness/scenario';
 import type { Figure } from '../harness/stats';
-import type { BenchSystem } from '../harness/system';
+import { childrenOf, type BenchSystem } from '../harness/system';
 
 /** Resident set of a process and its children (Next's server runs in a child of `next start`), in MiB. */
 export function rssMiB(pid: number | undefined): number {
@@ -12,20 +12,11 @@ export function rssMiB(pid: number | undefined): number {
   let kib = 0;
   const visit = (p: number) => {
     try {
-      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8');
-      kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      kib += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
-      return;
+      return; // gone
     }
-    for (const name of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === p) visit(Number(name));
-      } catch {
-        // gone
-      }
-    }
+    for (const child of childrenOf(p)) visit(child.pid);
   };
   visit(pid);
   return kib / 1024;

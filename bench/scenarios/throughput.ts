@@ -158,9 +158,7 @@ export const throughput: Scenario = {
     const loadBefore = os.loadavg()[0];
     const cpuBefore = cpuSeconds(system);
     const stopSampling = await sampleActivity(system.dbUrl);
-    ctx.underLoad?.('start');
     const drained = await drain(apis, loops, total, quick ? 120_000 : 900_000);
-    ctx.underLoad?.('end');
     const connections = await stopSampling();
     const cpuAfter = cpuSeconds(system);
     // Cores each role kept busy, and its CPU per drained job: on 2 cores, who is the bottleneck.

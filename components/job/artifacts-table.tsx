@@ -1,4 +1,5 @@
 // A job's artifacts: size, checksum, expiry and a download link.
+import { formatBytes } from '@/server/contracts/format-bytes';
 
 type Artifact = {
   id: string;
@@ -9,13 +10,6 @@ type Artifact = {
   expired: boolean;
   url: string | null;
 };
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
-}
 
 export function ArtifactsTable({ artifacts }: { artifacts: Artifact[] }) {
   return (

@@ -5,6 +5,7 @@
 // with a message saying which artifact and why.
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatBytes } from '../../server/contracts/format-bytes';
 import type { ServerApi } from '../api';
 import type { ClaimedJobView } from '../job';
 import { packArchive, unpackArchive } from './archive';
@@ -12,12 +13,6 @@ import { selectArtifactPaths } from './select';
 import { downloadFile, uploadFile } from './transfer';
 
 export class ArtifactError extends Error {}
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 export async function fetchNeededArtifacts(
   job: ClaimedJobView,
@@ -48,7 +43,7 @@ export async function fetchNeededArtifacts(
     try {
       const entries = await unpackArchive(file, workspace);
       output(
-        `Fetched artifact ${a.name} from ${a.job}: ${entries} entries, ${formatSize(a.sizeBytes)}, sha256 ${a.sha256.slice(0, 12)}… verified\n`,
+        `Fetched artifact ${a.name} from ${a.job}: ${entries} entries, ${formatBytes(a.sizeBytes)}, sha256 ${a.sha256.slice(0, 12)}… verified\n`,
       );
     } catch (err) {
       throw new ArtifactError(`artifact '${a.name}' of job ${a.job} was refused: ${(err as Error).message}`);
@@ -90,6 +85,6 @@ export async function uploadJobArtifacts(
     fs.rmSync(packed.file, { force: true });
   }
   output(
-    `Uploaded artifact ${config.name}: ${selection.entries.length} entries, ${formatSize(packed.sizeBytes)}, sha256 ${packed.sha256}\n`,
+    `Uploaded artifact ${config.name}: ${selection.entries.length} entries, ${formatBytes(packed.sizeBytes)}, sha256 ${packed.sha256}\n`,
   );
 }

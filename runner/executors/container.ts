@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import Docker from 'dockerode';
-import type { ExecResult } from './result';
+import { stoppedLine, type ExecIo, type ExecResult } from './result';
 
 export interface ContainerEngineOptions {
   /** The engine's API socket (Docker's or `podman system service`'s); ignored when dockerHost is set. */
@@ -44,11 +44,8 @@ export interface ContainerJob {
   name: string;
 }
 
-export interface ContainerIo {
-  output: (text: string) => void;
-  /** Resolves when the job must stop (cancelled). */
-  cancelled: Promise<void>;
-}
+/** The same output and cancellation as every executor gets. */
+export type ContainerIo = ExecIo;
 
 export const CONTAINER_WORKSPACE = '/workspace';
 const CONTAINER_SCRIPT = '/switchyard/script.sh';
@@ -247,11 +244,7 @@ type StopReason = 'timeout' | 'cancelled';
 
 /** What the shell executor prints and returns when it stops a job. */
 function stoppedResult(why: StopReason, job: ContainerJob, output: (text: string) => void): ExecResult {
-  output(
-    why === 'timeout'
-      ? `\nStopped: the job ran past its timeout of ${job.timeoutSeconds} s\n`
-      : '\nStopped: the job was cancelled\n',
-  );
+  output(why === 'timeout' ? stoppedLine.timeout(job.timeoutSeconds) : stoppedLine.cancelled);
   return { exitCode: null, reason: why };
 }
 

@@ -5,6 +5,7 @@
 // resend is harmless: the server keys chunks by number), so a web restart
 // loses no line. Past the job's size
 // limit the output is dropped with a visible marker, never silently.
+import { formatBytes } from '../../server/contracts/format-bytes';
 import { LineStamper } from '../../server/contracts/log-format';
 import { SecretMasker } from './secret-masker';
 
@@ -37,10 +38,6 @@ const MAX_BACKOFF_MS = 2_000;
 
 export function truncationMarker(limitBytes: number): string {
   return `\n[switchyard] The log is truncated here: this job printed more than its limit of ${formatBytes(limitBytes)}. The rest of its output was not kept.\n`;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MiB` : `${+(n / 1024).toFixed(1)} KiB`;
 }
 
 export class LogShipper {

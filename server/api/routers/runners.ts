@@ -85,6 +85,6 @@ export const runnerRouter = router({
     // now, and is written as one object before the job shows as finished.
     const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
     await finishLog(ctx, attempt.job, attempt.number);
-    return completeAttempt(ctx.db, ctx.enqueue, input, ctx.now());
+    return completeAttempt(ctx.db, ctx.enqueue, input, ctx.now(), attempt);
   }),
 });

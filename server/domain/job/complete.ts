@@ -46,8 +46,15 @@ export async function attemptForToken(db: Db, token: string, now: Date) {
   return attempt;
 }
 
-export async function completeAttempt(db: Db, enqueue: Enqueue, report: AttemptReport, now: Date) {
-  const attempt = await attemptForToken(db, report.token, now);
+export async function completeAttempt(
+  db: Db,
+  enqueue: Enqueue,
+  report: AttemptReport,
+  now: Date,
+  /** The attempt, when the caller has already loaded it for this token. */
+  loaded?: Awaited<ReturnType<typeof attemptForToken>>,
+) {
+  const attempt = loaded ?? (await attemptForToken(db, report.token, now));
   const succeeded = report.reason === 'exit_code' && report.exitCode === 0;
   const actor = { actor: `runner:${attempt.runner?.name ?? 'unknown'}` };
   const run = { id: attempt.job.runId, createdAt: attempt.job.createdAt };
