@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerApi } from './api';
 import { ArtifactError, fetchNeededArtifacts, uploadJobArtifacts } from './artifacts/job-artifacts';
-import { runInContainer, engineAddress, type ContainerEngineOptions } from './executors/container';
+import { CONTAINER_WORKSPACE, engineAddress, runInContainer, type ContainerEngineOptions } from './executors/container';
 import type { ExecIo, ExecResult } from './executors/result';
 import { bwrapAvailable } from './executors/sandbox';
 import { runShellScript } from './executors/shell';
@@ -76,7 +76,7 @@ export async function executeJob(job: ClaimedJobView, o: ExecuteOptions, io: Exe
         {
           image: imageOf(job, o.executor),
           script,
-          env: jobEnv(job, '/workspace'),
+          env: jobEnv(job, CONTAINER_WORKSPACE),
           workspace,
           timeoutSeconds: job.spec.timeoutSeconds,
           network: job.spec.network,

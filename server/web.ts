@@ -36,6 +36,7 @@ export function webServices(): WebServices {
       return boss;
     };
     const db = webPrisma(env.DATABASE_URL);
+    const objects = objectStore();
     services = {
       db,
       box: createSecretBox(env.AUTH_SECRET),
@@ -44,8 +45,8 @@ export function webServices(): WebServices {
       enqueue: async (tx, queue, data, options) => transactionalEnqueue(await startBoss())(tx, queue, data, options),
       syncSchedule: async (pipelineId, cron) => syncSchedule(db, await startBoss(), pipelineId, cron),
       claim: claimWithWait(db, startBoss, new JobListener(env.DATABASE_URL!, log), () => new Date()),
-      logs: new LogStore(objectStore()),
-      objects: objectStore(),
+      logs: new LogStore(objects),
+      objects,
       live: new NotificationHub(env.DATABASE_URL!, LIVE_CHANNELS, log),
       limits: storageLimits(env),
       now: () => new Date(),

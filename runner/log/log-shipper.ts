@@ -68,11 +68,6 @@ export class LogShipper {
     this.masker = new SecretMasker(opts.secrets ?? []);
   }
 
-  /** Chunks sent so far (acknowledged or in flight). */
-  get chunks(): number {
-    return this.seq;
-  }
-
   get truncated(): boolean {
     return this.droppedBytes > 0;
   }
