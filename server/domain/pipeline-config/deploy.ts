@@ -1,6 +1,19 @@
 // The `deploy` block of a job: what to roll out where, how, behind which gate,
 // and the health that triggers an automatic rollback.
-import { asDuration, asEnum, asInt, asMap, asName, asNumber, checkKeys, entry, label, misspelled } from './fields';
+import {
+  asBool,
+  asDuration,
+  asEnum,
+  asInt,
+  asMap,
+  asName,
+  asNumber,
+  asString,
+  checkKeys,
+  entry,
+  label,
+  misspelled,
+} from './fields';
 import { type Issues, joinPath, type Pos } from './issues';
 import {
   APPROVALS,
@@ -13,7 +26,8 @@ import {
 } from './model';
 import type { YEntry, YMap, YNode } from './yaml-tree';
 
-const DEPLOY_KEYS = ['environment', 'artifact', 'strategy', 'steps', 'approval', 'health'] as const;
+const DEPLOY_KEYS = ['environment', 'artifact', 'strategy', 'steps', 'approval', 'instances', 'start', 'health'] as const;
+const APPROVAL_KEYS = ['approvals', 'self_approval'] as const;
 const HEALTH_KEYS = ['max_error_rate', 'max_p99_ms', 'window'] as const;
 
 export type DeployDraft = { deploy: DeployConfig; artifactPos: Pos };
@@ -31,6 +45,12 @@ export function readDeploy(e: YEntry, path: string, issues: Issues): DeployDraft
     : DEFAULTS.strategy;
   const steps = readSteps(map, strategy, path, issues);
   const approval = readApproval(map, environment, path, issues);
+  const instancesEntry = entry(map, 'instances');
+  const instances = instancesEntry
+    ? asInt(instancesEntry.value, joinPath(path, 'instances'), issues, 1, 20)
+    : DEFAULTS.instances;
+  const startEntry = entry(map, 'start');
+  const start = startEntry ? asString(startEntry.value, joinPath(path, 'start'), issues) : null;
   const healthEntry = entry(map, 'health');
   const health = healthEntry ? readHealth(healthEntry.value, joinPath(path, 'health'), issues) : { ...DEFAULTS.health };
   if (
@@ -39,12 +59,14 @@ export function readDeploy(e: YEntry, path: string, issues: Issues): DeployDraft
     strategy === undefined ||
     steps === undefined ||
     approval === undefined ||
+    instances === undefined ||
+    start === undefined ||
     health === undefined
   ) {
     return undefined;
   }
   return {
-    deploy: { environment, artifact, strategy, steps, approval, health },
+    deploy: { environment, artifact, strategy, steps, ...approval, instances, start, health },
     artifactPos: artifactEntry!.value.pos,
   };
 }
@@ -105,22 +127,37 @@ function checkSteps(items: YNode[], path: string, issues: Issues): number[] | un
   return steps;
 }
 
+type ApprovalRules = Pick<DeployConfig, 'approval' | 'approvals' | 'selfApproval'>;
+
+/** `approval: required | none`, or `approval: { approvals: 2, self_approval: false }` (required, with rules). */
 function readApproval(
   map: YMap,
   environment: string | undefined,
   path: string,
   issues: Issues,
-): DeployConfig['approval'] | undefined {
+): ApprovalRules | undefined {
   const e = entry(map, 'approval');
-  if (!e) return environment === PRODUCTION_ENVIRONMENT ? 'required' : 'none';
-  const approval = asEnum(e.value, joinPath(path, 'approval'), issues, APPROVALS);
-  if (approval === 'none' && environment === PRODUCTION_ENVIRONMENT) {
-    issues.warning(
-      e.value.pos,
-      `${label(joinPath(path, 'approval'))}: production deploys start without anyone approving them.`,
-    );
+  const p = joinPath(path, 'approval');
+  const required: ApprovalRules = { approval: 'required', approvals: DEFAULTS.approvals, selfApproval: false };
+  if (!e) return environment === PRODUCTION_ENVIRONMENT ? required : { ...required, approval: 'none', approvals: 0 };
+  if (e.value.kind === 'map') {
+    const rules = asMap(e.value, p, issues)!;
+    checkKeys(rules, APPROVAL_KEYS, p, issues);
+    const countEntry = entry(rules, 'approvals');
+    const approvals = countEntry
+      ? asInt(countEntry.value, joinPath(p, 'approvals'), issues, 1, 10)
+      : DEFAULTS.approvals;
+    const selfEntry = entry(rules, 'self_approval');
+    const selfApproval = selfEntry ? asBool(selfEntry.value, joinPath(p, 'self_approval'), issues) : false;
+    if (approvals === undefined || selfApproval === undefined) return undefined;
+    return { approval: 'required', approvals, selfApproval };
   }
-  return approval;
+  const approval = asEnum(e.value, p, issues, APPROVALS);
+  if (approval === undefined) return undefined;
+  if (approval === 'none' && environment === PRODUCTION_ENVIRONMENT) {
+    issues.warning(e.value.pos, `${label(p)}: production deploys start without anyone approving them.`);
+  }
+  return approval === 'none' ? { ...required, approval, approvals: 0 } : required;
 }
 
 function readHealth(node: YNode, path: string, issues: Issues): HealthConfig | undefined {

@@ -87,6 +87,13 @@ describe('values out of bounds', () => {
     ],
     ['approval: maybe', 'maybe', 1, "jobs.d.deploy.approval: unknown value 'maybe'; use required or none."],
     [
+      'approval: { approvals: 0 }',
+      '0 }',
+      1,
+      'jobs.d.deploy.approval.approvals: must be a whole number from 1 to 10, got 0.',
+    ],
+    ['instances: 0', '0', 1, 'jobs.d.deploy.instances: must be a whole number from 1 to 20, got 0.'],
+    [
       'health: { max_error_rate: 2 }',
       '2 }',
       1,

@@ -66,6 +66,8 @@ export const DEFAULTS = {
   artifactExpireInSeconds: 30 * 86_400,
   canarySteps: [10, 50, 100],
   strategy: 'rolling',
+  instances: 2,
+  approvals: 1,
   health: { maxErrorRate: 0.05, maxP99Ms: null, windowSeconds: 60 },
 } as const;
 
@@ -119,6 +121,14 @@ export type DeployConfig = {
   /** Canary traffic percentages, ascending, ending at 100; `[100]` for other strategies. */
   steps: number[];
   approval: Approval;
+  /** Approvals needed before the rollout starts (0 when `approval` is none). */
+  approvals: number;
+  /** Whether the person who started the run may approve its deploy. */
+  selfApproval: boolean;
+  /** Instances of the app to run (the local orchestrator). */
+  instances: number;
+  /** Shell command that starts one instance (it gets PORT); null: the artifact's Procfile `web:` line. */
+  start: string | null;
   health: HealthConfig;
 };
 

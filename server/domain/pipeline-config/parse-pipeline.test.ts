@@ -17,7 +17,22 @@ describe('deploy', () => {
       strategy: 'rolling',
       steps: [100],
       approval: 'none',
+      approvals: 0,
+      selfApproval: false,
+      instances: 2,
+      start: null,
       health: { maxErrorRate: 0.05, maxP99Ms: null, windowSeconds: 60 },
+    });
+  });
+
+  it('reads approval rules, instances and the start command', () => {
+    expect(deployOf('{ environment: production, artifact: web }')).toMatchObject({ approvals: 1, selfApproval: false });
+    expect(
+      deployOf('{ environment: production, artifact: web, approval: { approvals: 2, self_approval: true } }'),
+    ).toMatchObject({ approval: 'required', approvals: 2, selfApproval: true });
+    expect(deployOf('{ environment: qa, artifact: web, instances: 3, start: node server.js }')).toMatchObject({
+      instances: 3,
+      start: 'node server.js',
     });
   });
 

@@ -95,6 +95,10 @@ describe('the example of DESIGN.md', () => {
       strategy: 'canary',
       steps: [10, 50, 100],
       approval: 'required',
+      approvals: 1,
+      selfApproval: false,
+      instances: 2,
+      start: null,
       health: { maxErrorRate: 0.02, maxP99Ms: 500, windowSeconds: 60 },
     });
   });
