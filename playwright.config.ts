@@ -59,6 +59,8 @@ export default defineConfig({
       SWITCHYARD_ADMIN_PASSWORD: E2E_ADMIN.password,
       AUTH_SECRET: 'e2e-auth-secret-not-for-production',
       DATABASE_URL: '',
+      // Environments get free ports: nothing else on the machine is disturbed.
+      DEPLOY_PORTS: '',
     },
   },
 });

@@ -220,6 +220,69 @@ secret
     console.log(`Deleted ${name}.`);
   });
 
+const deploy = program.command('deploy').description('deployments: approve, reject, roll back');
+deploy
+  .command('list [environment]')
+  .description('what serves each environment, what waits for approval, and recent deployments')
+  .action(async (environment: string | undefined) => {
+    const envs = (await api().deployments.overview.query()).filter((e) => !environment || e.name === environment);
+    if (json()) return printJson(envs);
+    if (envs.length === 0)
+      return console.log(environment ? `No deployments to ${environment} yet.` : 'No deployments yet.');
+    for (const e of envs) {
+      const s = e.serving;
+      console.log(
+        `${e.name}${e.url ? ` (${e.url})` : ''}: ${s ? `serving ${s.commitSha.slice(0, 7)} since ${s.deployedAt?.toISOString()}` : 'nothing deployed'}`,
+      );
+      printTable(
+        ['ID', 'STATUS', 'COMMIT', 'STRATEGY', 'BY', 'CREATED', 'WHY'],
+        e.history
+          .slice(0, 10)
+          .map((d) => [
+            d.id,
+            d.status,
+            d.commitSha.slice(0, 7),
+            d.strategy,
+            d.triggeredBy,
+            d.createdAt.toISOString(),
+            d.statusReason,
+          ]),
+      );
+    }
+  });
+deploy
+  .command('approve <id>')
+  .description('approve a deployment waiting at its gate (deployer)')
+  .option('-m, --comment <text>', 'a comment kept with the approval')
+  .action(async (id: string, o: { comment?: string }) => {
+    const r = await api().deployments.approve.mutate({ id, comment: o.comment });
+    if (json()) return printJson(r);
+    console.log(
+      r.status === 'pending'
+        ? `Approved: deployment ${id} starts as soon as its environment is free.`
+        : `Approved (${r.approvals} so far): deployment ${id} still waits for more approvals.`,
+    );
+  });
+deploy
+  .command('reject <id>')
+  .description('reject a deployment waiting at its gate (deployer)')
+  .requiredOption('-m, --comment <text>', 'why (required)')
+  .action(async (id: string, o: { comment: string }) => {
+    const r = await api().deployments.reject.mutate({ id, comment: o.comment });
+    if (json()) return printJson(r);
+    console.log(`Rejected deployment ${id}.`);
+  });
+deploy
+  .command('rollback <environment>')
+  .description('send an environment back to an earlier successful deployment (deployer)')
+  .option('--to <id>', 'the deployment to go back to (default: the one before what serves now)')
+  .option('-m, --reason <text>', 'why, kept with the rollback')
+  .action(async (environment: string, o: { to?: string; reason?: string }) => {
+    const r = await api().deployments.rollback.mutate({ environment, to: o.to, reason: o.reason });
+    if (json()) return printJson(r);
+    console.log(`Rolling ${environment} back to ${r.commitSha.slice(0, 7)} (deployment ${r.id}).`);
+  });
+
 const user = program.command('user').description('people and roles (admin)');
 user
   .command('add <email>')

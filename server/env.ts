@@ -58,6 +58,21 @@ export const ServerEnv = z.object({
   LOG_LIMIT_MB: z.coerce.number().min(0.01).max(10_240).default(100),
   /** MiB of the largest artifact accepted. */
   ARTIFACT_MAX_MB: z.coerce.number().min(1).max(102_400).default(5_120),
+  /** The local orchestrator's proxy port per environment, `name=port,…`; an environment left out gets a free port. */
+  DEPLOY_PORTS: z
+    .string()
+    .default('staging=4001,production=4002')
+    .refine((v) => v.trim() === '' || v.split(',').every((p) => /^\s*[\w.-]+=\d{1,5}\s*$/.test(p)), {
+      message: 'expected name=port pairs separated by commas, e.g. staging=4001,production=4002',
+    }),
+  /** Host name in the environments' URLs (default: the host of SWITCHYARD_URL). */
+  DEPLOY_HOST: optionalString,
+  /** Synthetic requests per second sent to a new version during each health window (0: none). */
+  DEPLOY_PROBE_RPS: z.coerce.number().min(0).max(1000).default(10),
+  /** Set: health windows are read from this Prometheus server instead of the proxy's own figures. */
+  PROMETHEUS_URL: optionalString,
+  /** The scrape interval of PROMETHEUS_URL for the proxy's metrics; a window is read one interval after it ends. */
+  PROMETHEUS_SCRAPE_INTERVAL_SECONDS: z.coerce.number().min(1).max(600).default(15),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 
@@ -92,6 +107,16 @@ export function storageDir(env: ServerEnv = serverEnv()): string {
 /** The URL the web server is reached at. */
 export function publicUrl(env: ServerEnv = serverEnv()): string {
   return (env.SWITCHYARD_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+}
+
+/** DEPLOY_PORTS as environment → port. */
+export function deployPorts(env: ServerEnv): Record<string, number> {
+  const ports: Record<string, number> = {};
+  for (const pair of env.DEPLOY_PORTS.split(',')) {
+    const [name, port] = pair.split('=').map((x) => x.trim());
+    if (name && port) ports[name] = Number(port);
+  }
+  return ports;
 }
 
 /** The storage limits the environment sets. */

@@ -17,6 +17,10 @@ import { sweepLostAttempts, type WatchdogConfig } from '../server/scheduler/watc
 import type { Db } from '../server/db/client';
 import type { Prisma } from '../server/db/generated/client';
 import { createTestDatabase, waitFor, type TestDatabase } from './db';
+import { startDeployer, type Deployer } from '../server/deploy/deployer';
+import { LocalOrchestrator } from '../server/deploy/local/local-orchestrator';
+import type { MetricsSource } from '../server/deploy/metrics/metrics-source';
+import { ProxyMetricsSource } from '../server/deploy/metrics/proxy-source';
 import { createGitRepo, type TestRepo } from './git-repo';
 import { createRepo } from '../server/domain/repo/repos';
 import { triggerRun } from '../server/domain/run/trigger-run';
@@ -62,7 +66,19 @@ export interface TestSystem<D extends SystemDatabase = TestDatabase> {
     /** More command-line flags (e.g. --executor container). */
     args?: string[];
   }): Promise<ChildProcess>;
+  /** Starts the deployer with a local orchestrator (ephemeral proxy ports); it is stopped with the system. */
+  startDeployer(opts?: TestDeployerOptions): Promise<{ deployer: Deployer; orchestrator: LocalOrchestrator }>;
   stop(): Promise<void>;
+}
+
+export interface TestDeployerOptions {
+  /** Default: the orchestrator's own proxy figures. */
+  metrics?: (orchestrator: LocalOrchestrator) => MetricsSource;
+  /** Synthetic requests per second during windows (default 20). */
+  probePerSecond?: number;
+  minRequests?: number;
+  maxInconclusive?: number;
+  leaseMs?: number;
 }
 
 /** Short timings so that losses show within seconds (runners heartbeat every second). */
@@ -106,6 +122,7 @@ export async function startSystemOn<D extends SystemDatabase>(
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-runners-'));
 
   const repos: TestRepo[] = [];
+  const deployers: Deployer[] = [];
   return {
     db,
     services,
@@ -179,10 +196,32 @@ export async function startSystemOn<D extends SystemDatabase>(
       runners.push(child);
       return child;
     },
+    async startDeployer(opts = {}) {
+      const orchestrator = new LocalOrchestrator({
+        dataDir: path.join(stateRoot, `deploy-${deployers.length}`),
+        ports: {},
+      });
+      const deployer = await startDeployer({
+        ...services,
+        url: db.url,
+        orchestrator,
+        metrics: opts.metrics?.(orchestrator) ?? new ProxyMetricsSource(orchestrator),
+        leaseMs: opts.leaseMs ?? 10_000,
+        probePerSecond: opts.probePerSecond ?? 20,
+        minRequests: opts.minRequests,
+        maxInconclusive: opts.maxInconclusive,
+        pollMs: 250,
+        healthEveryMs: 500,
+      });
+      deployers.push(deployer);
+      return { deployer, orchestrator };
+    },
     async stop() {
       const t0 = Date.now();
       const lap = (what: string) => process.env.DEBUG_STOP && console.log(`stop: ${what} at ${Date.now() - t0} ms`);
       clearInterval(sweeper);
+      for (const d of deployers) await d.stop();
+      lap('deployers');
       for (const r of runners) {
         if (r.exitCode === null && r.signalCode === null) {
           r.kill('SIGCONT');

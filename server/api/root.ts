@@ -1,5 +1,6 @@
 // The app router: every procedure the UI, the CLI and runners call.
 import { authRouter } from './routers/auth';
+import { deploymentsRouter } from './routers/deployments';
 import { healthRouter } from './routers/health';
 import { jobsRouter } from './routers/jobs';
 import { reposRouter } from './routers/repos';
@@ -20,6 +21,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   secrets: secretsRouter,
   runners: runnersRouter,
+  deployments: deploymentsRouter,
   runner: runnerRouter,
 });
 

@@ -11,7 +11,8 @@ describe('the demo pipeline npm start creates', () => {
     expect(dag.levels).toEqual([['compile'], ['lint', 'unit'], ['deploy-staging'], ['deploy-production']]);
     expect(config!.jobs.find((j) => j.name === 'deploy-production')?.deploy).toMatchObject({
       approval: 'required',
-      steps: [10, 50, 100],
+      steps: [25, 100],
+      start: 'node dist/server.js',
     });
   });
 });

@@ -30,7 +30,12 @@ jobs:
   deploy-staging:
     stage: deploy
     needs: [unit]
-    deploy: { environment: staging, artifact: web, strategy: rolling }
+    deploy:
+      environment: staging
+      artifact: web
+      strategy: rolling
+      start: node dist/server.js
+      health: { max_error_rate: 0.02, window: 5s }
   deploy-production:
     stage: deploy
     needs: [deploy-staging]
@@ -38,21 +43,23 @@ jobs:
       environment: production
       artifact: web
       strategy: canary
-      steps: [10, 50, 100]
+      steps: [25, 100]
       approval: required
-      health: { max_error_rate: 0.02, max_p99_ms: 500, window: 60s }
+      start: node dist/server.js
+      health: { max_error_rate: 0.02, max_p99_ms: 500, window: 5s }
 `;
 
 const SERVER_JS = `// A tiny HTTP service: the demo's deployable artifact.
 const http = require('node:http');
 const port = Number(process.env.PORT || 8080);
-const version = process.env.VERSION || 'dev';
+const version = process.env.SWITCHYARD_VERSION || 'dev';
 http
   .createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ ok: true, version, path: req.url }));
   })
   .listen(port, () => console.log('listening on', port));
+process.on('SIGTERM', () => process.exit(0));
 `;
 
 const TEST_JS = `// The demo's unit tests: plain node, no dependencies. They take a few

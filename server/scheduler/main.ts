@@ -1,13 +1,16 @@
 // The scheduler process: one long-running Node process next to the web
 // server; several may run at once without double work. Today it keeps the
 // queue (pg-boss, whose timekeeper fires cron schedules here), the partitions,
-// and turns scheduled ticks into runs; planning runs and advancing DAGs build
-// on this loop.
+// turns scheduled ticks into runs, plans runs, watches for lost runners, and
+// hosts the deployer (rollouts and the local orchestrator's environments).
 import path from 'node:path';
 import { createPrisma } from '../db/client';
 import { transactionalEnqueue } from '../domain/run/enqueue';
 import { syncSchedule } from '../domain/run/schedules';
-import { dataDir, serverEnv } from '../env';
+import { dataDir, deployPorts, publicUrl, serverEnv } from '../env';
+import { startDeployer } from '../deploy/deployer';
+import { LocalOrchestrator } from '../deploy/local/local-orchestrator';
+import { metricsSourceFromEnv } from '../deploy/metrics/source-from-env';
 import { Mirrors } from '../git/mirrors';
 import { createLogger } from '../log';
 import { watchParent } from '../ops/watch-parent';
@@ -60,6 +63,22 @@ const purgeArtifacts = () =>
     .catch((err) => log.error({ err }, 'artifact purge failed'));
 void purgeArtifacts();
 
+const orchestrator = new LocalOrchestrator({
+  dataDir: dataDir(env),
+  ports: deployPorts(env),
+  host: env.DEPLOY_HOST ?? new URL(publicUrl(env)).hostname,
+  log,
+});
+const deployer = await startDeployer({
+  ...deps,
+  url: env.DATABASE_URL,
+  orchestrator,
+  metrics: metricsSourceFromEnv(env, orchestrator),
+  objects,
+  leaseMs: 30_000,
+  probePerSecond: env.DEPLOY_PROBE_RPS,
+});
+
 const timers = [
   setInterval(partitions, PARTITION_CHECK_INTERVAL_MS),
   setInterval(purgeArtifacts, ARTIFACT_PURGE_INTERVAL_MS),
@@ -86,6 +105,7 @@ async function stop(signal: string) {
   log.info({ signal }, 'scheduler stopping');
   timers.forEach(clearInterval);
   await planner.stop();
+  await deployer.stop().catch((err) => log.error({ err }, 'deployer stop failed'));
   await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
   await db.$disconnect();
   process.exit(0);

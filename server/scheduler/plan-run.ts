@@ -11,7 +11,6 @@ import type { Enqueue } from '../domain/run/enqueue';
 import { ensurePoolQueue, type PlanRunJob } from '../queue/queues';
 
 const SYSTEM = { actor: 'system' };
-const NO_ORCHESTRATOR = 'deploy jobs need the deploy orchestrator, which this version does not have yet';
 
 export interface PlanDeps {
   db: Db;
@@ -59,9 +58,6 @@ export async function planRun(deps: PlanDeps, msg: PlanRunJob): Promise<boolean>
         needs: deps_.get(job.name) ?? [],
         spec: job as unknown as Prisma.InputJsonValue,
         allowFailure: job.allowFailure,
-        // Deploy jobs are for the deploy orchestrator, not a runner's shell; until it exists they are
-        // skipped in plain sight rather than "succeeding" without deploying anything.
-        ...(job.deploy && { status: 'skipped' as const, statusReason: NO_ORCHESTRATOR, finishedAt: now }),
       })),
     });
     await advanceRun(tx, run, deps.enqueue, now, SYSTEM);

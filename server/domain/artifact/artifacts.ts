@@ -100,12 +100,16 @@ export async function commitArtifact(
   return { id: row.id, name: row.name, sizeBytes: a.sizeBytes, sha256: a.sha256, expiresAt };
 }
 
-/** Deletes expired artifacts and their objects; returns how many. */
+/**
+ * Deletes expired artifacts and their objects; returns how many. An artifact a
+ * successful deployment shipped is kept past its expiry: it is what a rollback
+ * to that deployment redeploys.
+ */
 export async function purgeExpiredArtifacts(db: Db, objects: ObjectStore, now: Date, batch = 500): Promise<number> {
   let purged = 0;
   for (;;) {
     const expired = await db.artifact.findMany({
-      where: { expiresAt: { lte: now } },
+      where: { expiresAt: { lte: now }, deployments: { none: { status: 'success' } } },
       select: { id: true, storageKey: true },
       take: batch,
     });

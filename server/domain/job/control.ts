@@ -3,9 +3,10 @@
 // with the actor and reason in run_events, then the DAG advances.
 import type { Db } from '../../db/client';
 import type { JobStatus } from '../../db/generated/enums';
+import { cancelWaitingDeployments } from '../deployment/cancel';
 import { NotFound, ValidationError } from '../errors';
 import type { Enqueue } from '../run/enqueue';
-import { advanceRun, queueJob } from './advance-run';
+import { advanceRun, startJob } from './advance-run';
 import { lockRun, refreshRollups, transitionJob, type Actor } from './transitions';
 
 async function findRun(db: Db, runId: string) {
@@ -43,6 +44,12 @@ export async function cancelRun(db: Db, enqueue: Enqueue, runId: string, who: Ac
         },
       );
     }
+    await cancelWaitingDeployments(
+      tx,
+      open.map((j) => j.id),
+      who,
+      now,
+    );
     const status = await refreshRollups(tx, run, now, who);
     return { cancelled: open.length, running: open.filter((j) => j.status === 'running').length, runStatus: status };
   });
@@ -83,7 +90,7 @@ export async function retryJob(db: Db, enqueue: Enqueue, jobId: string, who: Act
       now,
       { strict: true },
     );
-    await queueJob(tx, enqueue, job);
+    await startJob(tx, enqueue, run, job, who, now);
     for (const j of all.filter((x) => downstream.has(x.name) && RETRYABLE.includes(x.status))) {
       await transitionJob(
         tx,
@@ -116,7 +123,7 @@ export async function runManualJob(db: Db, enqueue: Enqueue, jobId: string, who:
       now,
       { from: ['manual'], strict: true },
     );
-    await queueJob(tx, enqueue, job);
+    await startJob(tx, enqueue, run, job, who, now);
     await tx.pipelineRun.updateMany({ where: { id: run.id, createdAt: run.createdAt }, data: { finishedAt: null } });
     return refreshRollups(tx, run, now, who);
   });
