@@ -12,6 +12,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { groupMembers, killProcessGroup } from '../../../runner/executors/process-group';
 import { OrchestratorError } from '../orchestrator';
+import { forgetPid, recordPid } from './pid-files';
 
 /** Lines of output kept in memory per instance. */
 const TAIL_LINES = 20;
@@ -28,6 +29,8 @@ export interface InstanceOptions {
   logDir: string;
   /** Ports handed out to instances that may not listen yet; the new one's port is added to it. */
   taken?: Set<number>;
+  /** Where a file per running instance is kept (pid-files.ts), so a later orchestrator can stop orphans. */
+  pidDir?: string;
 }
 
 /**
@@ -117,8 +120,11 @@ export class Instance {
       });
       this.child.once('exit', (code, signal) => resolve((this.exit = code ?? signal ?? 'unknown')));
     });
+    const pid = this.child.pid;
+    if (opts.pidDir && pid) recordPid(opts.pidDir, pid, `${opts.environment} ${opts.version} ${port}\n`);
     this.closed = new Promise((resolve) =>
       this.child.once('close', () => {
+        if (opts.pidDir && pid) forgetPid(opts.pidDir, pid);
         log.end(`--- exited: ${String(this.exit)}\n`);
         resolve();
       }),

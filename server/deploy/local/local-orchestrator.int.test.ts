@@ -254,4 +254,26 @@ describe('local orchestrator', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops the instances a killed orchestrator left behind when the next one starts on its data folder', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-deploy-orphans-'));
+    const killed = new LocalOrchestrator({ dataDir: dir, ports: {} });
+    try {
+      await killed.prepare('o', apps.fast.release('o1'));
+      const state = await killed.apply('o', { instances: { o1: 2 }, weights: { o1: 1 } });
+      const pids = state.instances.map((i) => i.pid!);
+      expect(fs.readdirSync(path.join(dir, 'deploy', 'pids')).sort()).toEqual(pids.map(String).sort());
+      // `killed` never closes, as when its process died by SIGKILL; the next one reaps.
+      const next = new LocalOrchestrator({ dataDir: dir, ports: {} });
+      await waitFor(() => pids.every((pid) => gone(pid) && (groupMembers(pid) ?? []).length === 0), {
+        timeoutMs: 10_000,
+        what: 'the orphaned instances to stop',
+      });
+      expect(fs.readdirSync(path.join(dir, 'deploy', 'pids'))).toEqual([]);
+      await next.close();
+    } finally {
+      await killed.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -18,6 +18,7 @@ import {
 } from '../orchestrator';
 import { startInstance, type Instance } from './instance';
 import { TrafficProxy, type Route } from './proxy';
+import { reapOrphans } from './pid-files';
 import { checkSegment, Releases } from './releases';
 import { planTarget, type VersionPlan } from './target';
 
@@ -55,8 +56,13 @@ export class LocalOrchestrator implements Orchestrator {
   private closed = false;
   private closing: Promise<void> | undefined;
 
+  private readonly pidDir: string;
+
   constructor(private readonly opts: LocalOrchestratorOptions) {
     this.releases = new Releases(path.join(opts.dataDir, 'deploy', 'releases'));
+    this.pidDir = path.join(opts.dataDir, 'deploy', 'pids');
+    const orphans = reapOrphans(this.pidDir);
+    if (orphans > 0) opts.log?.warn({ orphans }, 'stopped app instances a previous scheduler left running');
   }
 
   async prepare(environment: string, release: ReleaseSpec): Promise<void> {
@@ -198,6 +204,7 @@ export class LocalOrchestrator implements Orchestrator {
       releaseDir: this.releases.dir(version),
       logDir: path.join(this.opts.dataDir, 'deploy', 'logs', env.name),
       taken: this.ports,
+      pidDir: this.pidDir,
     });
     this.live.add(instance);
     void instance.exited.then((exit) => {
