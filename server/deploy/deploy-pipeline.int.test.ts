@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../db/generated/client';
 import { decideApproval } from '../domain/deployment/approvals';
 import { requestRollback } from '../domain/deployment/rollback';
+import { runnersOverview } from '../domain/runner/overview';
 import { createUser } from '../domain/user/users';
 import { waitFor } from '../../tests/db';
 import { startTestSystem, type PipelineRepo, type TestSystem } from '../../tests/system';
@@ -265,7 +266,16 @@ describe('approval gates', () => {
       { timeoutMs: 60_000, what: 'the deployment to wait for approval' },
     );
     const job = await system.db.prisma.job.findFirstOrThrow({ where: { id: waiting.jobId! } });
-    expect(job).toMatchObject({ status: 'queued', statusReason: 'waiting for approval (0 of 2)', runnerId: null });
+    expect(job).toMatchObject({
+      status: 'queued',
+      statusReason: 'waiting for approval (0 of 2)',
+      runnerId: null,
+      pool: 'deploy:gated',
+    });
+    // It is in no runner's queue.
+    const overview = await runnersOverview(system.db.prisma, new Date());
+    expect(overview.pools.map((p) => p.pool)).not.toContain('deploy:gated');
+    expect(overview.pools.flatMap((p) => p.waiting.map((w) => w.id))).not.toContain(job.id);
 
     const users = await Promise.all(
       (['viewer', 'deployer', 'admin'] as const).map((role) =>

@@ -5,6 +5,7 @@ import type PgBoss from 'pg-boss';
 import type { Db } from '../db/client';
 import type { Prisma } from '../db/generated/client';
 import { advanceRun } from '../domain/job/advance-run';
+import { deployPool } from '../domain/deployment/request';
 import { buildDag } from '../domain/pipeline-config/dag';
 import type { PipelineConfig } from '../domain/pipeline-config/model';
 import type { Enqueue } from '../domain/run/enqueue';
@@ -28,7 +29,9 @@ export async function planRun(deps: PlanDeps, msg: PlanRunJob): Promise<boolean>
   });
   if (!peek || peek.status !== 'pending' || !peek.config) return false;
   const config = peek.config as unknown as PipelineConfig;
-  for (const pool of new Set(config.jobs.map((j) => j.runsOn))) await ensurePoolQueue(deps.boss, pool);
+  for (const pool of new Set(config.jobs.filter((j) => !j.deploy).map((j) => j.runsOn))) {
+    await ensurePoolQueue(deps.boss, pool);
+  }
 
   return deps.db.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ status: string; priority: number }[]>`
@@ -53,7 +56,7 @@ export async function planRun(deps: PlanDeps, msg: PlanRunJob): Promise<boolean>
         runId: run.id,
         stageId: stageIds.get(job.stage)!,
         name: job.name,
-        pool: job.runsOn,
+        pool: job.deploy ? deployPool(job.deploy.environment) : job.runsOn,
         priority: locked[0]!.priority,
         needs: deps_.get(job.name) ?? [],
         spec: job as unknown as Prisma.InputJsonValue,

@@ -8,6 +8,19 @@ import type { DeployConfig, JobConfig } from '../pipeline-config/model';
 import type { Actor, RunRef } from '../job/transitions';
 import { DEPLOYS_CHANNEL, deploymentEvent } from './transitions';
 
+/**
+ * The pool a deploy job is filed under: never a runner's (config names cannot
+ * hold ':'), so runner queues, their depth and wait reasons leave it out.
+ */
+export const DEPLOY_POOL_PREFIX = 'deploy:';
+
+export function deployPool(environment: string): string {
+  return `${DEPLOY_POOL_PREFIX}${environment}`;
+}
+
+/** Runner pools only: leaves deploy jobs out of a job query. */
+export const RUNNER_POOLS = { pool: { not: { startsWith: DEPLOY_POOL_PREFIX } } };
+
 /** The successful deployment serving an environment now: the last one to become healthy. */
 export async function servingDeployment(tx: DbTx, environment: string) {
   return tx.deployment.findFirst({

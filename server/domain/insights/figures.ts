@@ -4,13 +4,19 @@
 // time to deploy (push → production healthy with it).
 import type { DbTx } from '../../db/client';
 import { listRunners } from '../runner/registration';
+import { RUNNER_POOLS } from '../deployment/request';
 
 export const FIGURES_WINDOW_DAYS = 7;
 
 export async function overviewFigures(db: DbTx, now: Date) {
   const since = new Date(now.getTime() - FIGURES_WINDOW_DAYS * 86_400_000);
   const [queue, runners, detect, deploy] = await Promise.all([
-    db.job.groupBy({ by: ['pool'], where: { status: 'queued' }, _count: { _all: true }, _min: { queuedAt: true } }),
+    db.job.groupBy({
+      by: ['pool'],
+      where: { status: 'queued', ...RUNNER_POOLS },
+      _count: { _all: true },
+      _min: { queuedAt: true },
+    }),
     listRunners(db, now),
     db.$queryRaw<{ n: bigint; mean_ms: number | null }[]>`
       SELECT count(*) AS n, avg(extract(epoch FROM failed_at - coalesce(pushed_at, created_at)) * 1000)::float8 AS mean_ms

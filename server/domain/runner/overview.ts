@@ -1,6 +1,7 @@
 // The runners page: each runner with what it runs now, and each pool with its
 // queue depth, its oldest waiting job and why each waiting job waits.
 import type { DbTx } from '../../db/client';
+import { RUNNER_POOLS } from '../deployment/request';
 import { listRunners } from './registration';
 import { queueOrder, waitReasons } from './wait-reasons';
 
@@ -11,11 +12,11 @@ export async function runnersOverview(db: DbTx, now: Date) {
   const [runners, running, queued] = await Promise.all([
     listRunners(db, now),
     db.job.findMany({
-      where: { status: 'running' },
+      where: { status: 'running', ...RUNNER_POOLS },
       select: { id: true, name: true, runId: true, runnerId: true, startedAt: true, run: { select: { number: true } } },
     }),
     db.job.findMany({
-      where: { status: 'queued' },
+      where: { status: 'queued', ...RUNNER_POOLS },
       select: {
         id: true,
         name: true,
