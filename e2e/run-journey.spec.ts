@@ -86,6 +86,17 @@ test('run the demo pipeline, watch it live, read and download a log', async ({ p
   // Back on the run: every node changed live, from waiting to running to done.
   await page.goto(runUrl);
   await expect(page.locator('[data-testid="dag-node"][data-job="lint"]')).toHaveAttribute('data-status', 'success');
+  // The deploy jobs really deploy: staging by itself, production only once a deployer approves
+  // (deploy-journey.spec.ts does that), so the run stays open at the gate.
+  await expect(page.locator('[data-testid="dag-node"][data-job="deploy-staging"]')).toHaveAttribute(
+    'data-status',
+    'success',
+    { timeout: 60_000 },
+  );
+  await expect(page.locator('[data-testid="dag-node"][data-job="deploy-production"]')).toHaveAttribute(
+    'data-status',
+    'queued',
+  );
   await page.screenshot({ path: `${shots}/run-done.png`, fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -40,6 +40,7 @@ export function JobView({ id, canAct }: { id: string; canAct: boolean }) {
   const j = job.data;
   const now = new Date();
   const error = retry.error ?? start.error;
+  const deployTo = (j.spec as { deploy?: { environment?: string } | null } | null)?.deploy?.environment;
   return (
     <>
       <div className="page-head">
@@ -85,6 +86,14 @@ export function JobView({ id, canAct }: { id: string; canAct: boolean }) {
           <dt>Exit code</dt>
           <dd>{j.exitCode ?? '—'}</dd>
         </div>
+        {deployTo && (
+          <div>
+            <dt>Deploys to</dt>
+            <dd>
+              <Link href="/deployments">{deployTo}</Link>
+            </dd>
+          </div>
+        )}
         {j.statusReason && (
           <div>
             <dt>Why</dt>

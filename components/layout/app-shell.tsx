@@ -8,6 +8,7 @@ import type { PublicUser } from '@/server/domain/user/users';
 
 const NAV = [
   { href: '/', label: 'Runs' },
+  { href: '/deployments', label: 'Deployments' },
   { href: '/runners', label: 'Runners' },
   { href: '/repos', label: 'Repositories' },
 ] as const;

@@ -93,6 +93,22 @@ export function RunView({ id, canAct }: { id: string; canAct: boolean }) {
           <dt>Duration</dt>
           <dd>{r.startedAt ? formatDuration((r.finishedAt ?? now).getTime() - r.startedAt.getTime()) : '—'}</dd>
         </div>
+        {r.failedAt && (
+          <div>
+            <dt>Time to detect</dt>
+            <dd title="push → the run known to fail">
+              {formatDuration(r.failedAt.getTime() - (r.pushedAt ?? r.createdAt).getTime())}
+            </dd>
+          </div>
+        )}
+        {r.deployedAt && (
+          <div>
+            <dt>Time to deploy</dt>
+            <dd title="push → production healthy with this run">
+              {formatDuration(r.deployedAt.getTime() - (r.pushedAt ?? r.createdAt).getTime())}
+            </dd>
+          </div>
+        )}
       </dl>
       <ConfigIssues issues={issues} />
       {canAct && manual.length > 0 && (
