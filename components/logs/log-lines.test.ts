@@ -93,14 +93,16 @@ describe('LogLines', () => {
     expect(second[0]).toBe(first[0]); // complete lines are shared, not rebuilt
   });
 
-  it('takes 100,000 lines in small chunks quickly', () => {
+  it('takes 100,000 lines in 4 KiB chunks, lines cut between chunks joined whole', () => {
     const line = `${T1} \x1b[32mstep\x1b[0m compiling module number something or other\n`;
     const text = line.repeat(100_000);
     const log = new LogLines();
-    const started = performance.now();
     for (let i = 0; i < text.length; i += 4096) log.push(text.slice(i, i + 4096));
-    expect(log.lines()).toHaveLength(100_000);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    const lines = log.lines();
+    expect(lines).toHaveLength(100_000);
+    expect(lines.every((l, i) => l.n === i + 1)).toBe(true);
+    // No line came out cut in two: every one of them holds the whole text.
+    expect(search(lines, 'step compiling module number something or other')).toHaveLength(100_000);
   });
 });
 
@@ -137,12 +139,11 @@ describe('search', () => {
     expect(search(linesOf('a.b\naxb\n(x)\n'), '(x')).toEqual([3]);
   });
 
-  it('searches 100,000 lines in well under a frame budget per keystroke', () => {
+  it('finds the one match among 100,000 coloured lines', () => {
+    // How fast is measured in a real browser (e2e/performance.spec.ts), not here.
     const many = linesOf(`${T1} \x1b[32mok\x1b[0m line of ordinary build output\n`.repeat(100_000) + `${T1} needle\n`);
-    search(many, 'warm'); // the first search computes and caches the plain text
-    const started = performance.now();
     expect(search(many, 'needle')).toEqual([100_001]);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(search(many, 'OK LINE')).toHaveLength(100_000);
   });
 });
 
@@ -170,13 +171,26 @@ describe('IncrementalSearch', () => {
     const log = new LogLines();
     log.push(`${T1} \x1b[32mok\x1b[0m line of ordinary build output\n`.repeat(100_000));
     const searcher = new IncrementalSearch();
-    searcher.search(log.lines(), 'needle');
-    const started = performance.now();
+    // Count the lines each search reads: a batch of new lines must not re-read the 100,000 before it.
+    let reads = 0;
+    const counted = (lines: readonly LogLine[]) =>
+      new Proxy(lines, {
+        get(target, key, receiver) {
+          if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    searcher.search(counted(log.lines()), 'needle');
+    expect(reads).toBeGreaterThanOrEqual(100_000); // the first search reads everything
+    let mostReads = 0;
     for (let i = 0; i < 100; i++) {
       log.push(`${T1} needle ${i}\n`);
-      searcher.search(log.lines(), 'needle');
+      reads = 0;
+      searcher.search(counted(log.lines()), 'needle');
+      mostReads = Math.max(mostReads, reads);
     }
+    expect(mostReads).toBeLessThan(10); // the new line, the old last one, and the checks that nothing before changed
+    expect(searcher.search(log.lines(), 'needle')).toEqual(search(log.lines(), 'needle'));
     expect(searcher.search(log.lines(), 'needle')).toHaveLength(100);
-    expect(performance.now() - started).toBeLessThan(200); // 100 batches: a copy of the array each, no re-search
   });
 });
