@@ -354,6 +354,8 @@ program
     const stop = () => void runner.stop();
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // SIGUSR2: drain (a scale-down): finish the jobs under way, take no new one, exit.
+    process.on('SIGUSR2', () => void runner.drain());
     await runner.done;
   });
 

@@ -41,6 +41,8 @@ try {
   const stop = () => void runner.stop();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // SIGUSR2: drain (an autoscaler's scale-down): finish the jobs under way, take no new one, exit.
+  process.on('SIGUSR2', () => void runner.drain());
   const parent = parentPid();
   if (parent) {
     setInterval(() => {

@@ -14,6 +14,8 @@ import { WorkLoop } from './work-loop';
 export interface RunningRunner {
   state: RunnerState;
   stop(): Promise<void>;
+  /** Takes no new job and stops once the jobs under way have finished. */
+  drain(): Promise<void>;
   /** Settles when the runner stops (by stop(), or on an error it cannot get past). */
   done: Promise<void>;
 }
@@ -137,6 +139,15 @@ export async function startRunner(opts: RunnerOptions): Promise<RunningRunner> {
       clearTimeout(timer);
       await work.stop().catch(() => undefined);
       log.info('runner stopped');
+      finish();
+    },
+    async drain() {
+      log.info('runner draining: no new jobs; stopping when the running ones finish');
+      // It keeps pinging while its jobs run, so it stays online on the runners page.
+      await work.drain().catch(() => undefined);
+      stopped = true;
+      clearTimeout(timer);
+      log.info('runner drained and stopped');
       finish();
     },
   };

@@ -29,6 +29,8 @@ function refusedByServer(err: unknown): boolean {
 
 export class WorkLoop {
   private stopped = false;
+  /** Stopped by drain(): the jobs under way are not cancelled. */
+  private draining = false;
   private readonly aborts = new Set<AbortController>();
   private readonly cancels = new Set<() => void>();
   readonly done: Promise<void>;
@@ -37,8 +39,17 @@ export class WorkLoop {
     this.done = Promise.all(Array.from({ length: o.concurrency }, () => this.slot())).then(() => undefined);
   }
 
+  /** Stops claiming and lets the running jobs finish (a scale-down): settles when the last one completes. */
+  drain(): Promise<void> {
+    this.stopped = true;
+    this.draining = true;
+    for (const abort of this.aborts) abort.abort();
+    return this.done;
+  }
+
   /** Stops claiming, and stops running jobs. */
   stop(): Promise<void> {
+    this.draining = false;
     this.stopped = true;
     for (const abort of this.aborts) abort.abort();
     for (const cancel of this.cancels) cancel();
@@ -102,7 +113,7 @@ export class WorkLoop {
       clearInterval(heartbeat);
       this.cancels.delete(cancel);
     }
-    if (this.stopped && result.reason === 'cancelled') {
+    if (this.stopped && !this.draining && result.reason === 'cancelled') {
       result = { exitCode: null, reason: 'runner_error', message: 'the runner was stopped while the job ran' };
     }
     await shipper.close().catch((err: Error) => log.error({ err: err.message }, 'log upload failed'));

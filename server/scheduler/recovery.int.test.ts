@@ -2,7 +2,8 @@
 // job passes on its second try; cancel kills a job's whole process tree; a
 // runner killed (SIGKILL) or frozen (SIGSTOP) mid-job loses its attempt, its
 // late result is refused, and the job runs to success once elsewhere; four
-// losses in a row fail the job as dead-lettered.
+// losses in a row fail the job as dead-lettered; a draining runner finishes
+// its job and exits.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -80,6 +81,35 @@ describe('retries and cancel', () => {
     ]);
     expect(await system.services.logs.read(job.id, 1)).toContain('first try fails');
     expect(await system.services.logs.read(job.id, 2)).toContain('second try passes');
+  });
+
+  it('a draining runner (SIGUSR2) finishes the job it runs, takes no other, and exits', async () => {
+    const child = await runner('drain-runner');
+    const run = await push(`jobs:
+  first:
+    script: ["sleep 2", "echo first done"]
+  second:
+    script: ["echo second done"]
+    needs: [first]
+`);
+    await until('first to run', async () => {
+      const j = await jobOf(run.id, 'first');
+      return j.status === 'running' ? j : null;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGUSR2');
+    expect(await exited).toBe(0);
+    const first = await jobOf(run.id, 'first');
+    expect(first.status).toBe('success');
+    expect(first.attempts.map((a) => [a.number, a.reason, a.exitCode])).toEqual([[1, 'exit_code', 0]]);
+    // The job the finished one unlocked waits for another runner.
+    const second = await until('second to be queued', async () => {
+      const j = await jobOf(run.id, 'second');
+      return j.status === 'queued' ? j : null;
+    });
+    expect(second.attempts).toHaveLength(0);
+    await runner('after-drain-runner');
+    expect((await system.finished(run.id)).status).toBe('success');
   });
 
   it('cancel stops a running job and its whole process tree within 10 s', async () => {
