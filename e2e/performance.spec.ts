@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_ADMIN } from '../playwright.config';
+import { expect, test } from '@playwright/test';
+import { adminApi, signIn } from './session';
 
 const shots = 'test-results/screenshots';
 
@@ -34,33 +34,6 @@ function gitRepo(files: Record<string, string>): string {
   return dir;
 }
 
-async function adminApi(request: APIRequestContext) {
-  const login = await request.post('/api/trpc/auth.login', {
-    data: { json: { email: E2E_ADMIN.email, password: E2E_ADMIN.password, tokenName: 'e2e-perf' } },
-  });
-  const headers = { authorization: `Bearer ${(await login.json()).result.data.json.token}` };
-  const call = async (proc: string, input: unknown) => {
-    const res = await request.post(`/api/trpc/${proc}`, { headers, data: { json: input } });
-    expect(res.status(), await res.text()).toBe(200);
-    return (await res.json()).result.data.json;
-  };
-  const query = async (proc: string, input: unknown) => {
-    const res = await request.get(`/api/trpc/${proc}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, {
-      headers,
-    });
-    return (await res.json()).result.data.json;
-  };
-  return { call, query };
-}
-
-async function signIn(page: Page) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(E2E_ADMIN.email);
-  await page.getByLabel('Password').fill(E2E_ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Runs', level: 1 })).toBeVisible();
-}
-
 /** 300 jobs: 10 stages of 30, each job needing two of the stage before; they wait for a person, so nothing runs. */
 function bigPipeline(): string {
   const stages = Array.from({ length: 10 }, (_, s) => `s${s}`);
@@ -76,7 +49,7 @@ function bigPipeline(): string {
 
 test('a 300-job DAG renders and responds quickly', async ({ page, request }) => {
   test.setTimeout(120_000);
-  const api = await adminApi(request);
+  const api = await adminApi(request, 'e2e-perf');
   const dir = gitRepo({ '.ci/pipeline.yml': bigPipeline() });
   await api.call('repos.create', { name: 'perf-dag', cloneUrl: dir });
   const run = await api.call('runs.trigger', { repo: 'perf-dag' });
@@ -121,7 +94,7 @@ test('a 300-job DAG renders and responds quickly', async ({ page, request }) => 
 
 test('a 100,000-line log loads and scrolls smoothly', async ({ page, request }) => {
   test.setTimeout(180_000);
-  const api = await adminApi(request);
+  const api = await adminApi(request, 'e2e-perf');
   const dir = gitRepo({
     '.ci/pipeline.yml': `jobs:\n  chatty:\n    script: ["seq 1 100000 | sed 's/^/line number /'"]\n`,
   });

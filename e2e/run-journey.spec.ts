@@ -3,18 +3,11 @@
 // download it. A viewer sees no buttons to change anything, and the API
 // refuses a viewer anyway.
 import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signIn } from './session';
 import { E2E_ADMIN } from '../playwright.config';
 
 const shots = 'test-results/screenshots';
-
-async function signIn(page: Page, email = E2E_ADMIN.email, password = E2E_ADMIN.password) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Runs', level: 1 })).toBeVisible();
-}
 
 test('run the demo pipeline, watch it live, read and download a log', async ({ page }) => {
   test.setTimeout(120_000);

@@ -1,7 +1,8 @@
 // One attempt from start to end on this runner: a fresh workspace with the
 // commit checked out, the artifacts of the jobs it needs, the script on the
-// configured executor (shell, or a container of the job's image), then its own
-// artifacts. The workspace is removed afterwards, whatever happened.
+// configured executor (shell, or a container of the job's image), its test
+// reports (also after a failure), then its own artifacts. The workspace is
+// removed afterwards, whatever happened.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ServerApi } from './api';
@@ -11,6 +12,7 @@ import type { ExecIo, ExecResult } from './executors/result';
 import { bwrapAvailable } from './executors/sandbox';
 import { runShellScript } from './executors/shell';
 import type { ClaimedJobView } from './job';
+import { uploadTestReports } from './reports/test-reports';
 import { jobEnv, scriptText } from './job-env';
 import { checkout } from './workspace';
 
@@ -97,6 +99,10 @@ export async function executeJob(job: ClaimedJobView, o: ExecuteOptions, io: Exe
         },
         io,
       );
+    }
+    // Reports of a failed script too: they say which tests failed.
+    if (result.reason === 'exit_code' || result.reason === 'timeout') {
+      await uploadTestReports(o.api, job, workspace, io.output);
     }
     if (result.reason === 'exit_code' && result.exitCode === 0) {
       try {

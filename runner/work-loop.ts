@@ -39,11 +39,14 @@ export class WorkLoop {
     this.done = Promise.all(Array.from({ length: o.concurrency }, () => this.slot())).then(() => undefined);
   }
 
-  /** Stops claiming and lets the running jobs finish (a scale-down): settles when the last one completes. */
+  /**
+   * Stops claiming and lets the running jobs finish (a scale-down): settles when the last one completes.
+   * A claim under way is not aborted but answered (within CLAIM_WAIT_MS): aborting it could lose a job
+   * the server handed out just then; a job it brings is run.
+   */
   drain(): Promise<void> {
     this.stopped = true;
     this.draining = true;
-    for (const abort of this.aborts) abort.abort();
     return this.done;
   }
 

@@ -54,6 +54,10 @@ export const ServerEnv = z.object({
   MAX_LOST_REQUEUES: z.coerce.number().int().min(0).max(10).default(3),
   /** How many months of partitions to keep created ahead. */
   PARTITION_MONTHS_AHEAD: z.coerce.number().int().min(1).max(24).default(2),
+  /** Days of runs kept: a month of runs and jobs (rows, logs, artifacts) goes once it ended this long ago. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /** `drop`: old months are deleted. `archive`: copied to the object store under archive/ first (docs/retention.md). */
+  RETENTION_MODE: z.enum(['drop', 'archive']).default('drop'),
   /** MiB of log kept per job attempt; past it the log ends with a truncation marker. */
   LOG_LIMIT_MB: z.coerce.number().min(0.01).max(10_240).default(100),
   /** MiB of the largest artifact accepted. */
@@ -73,6 +77,36 @@ export const ServerEnv = z.object({
   PROMETHEUS_URL: optionalString,
   /** The scrape interval of PROMETHEUS_URL for the proxy's metrics; a window is read one interval after it ends. */
   PROMETHEUS_SCRAPE_INTERVAL_SECONDS: z.coerce.number().min(1).max(600).default(15),
+  /** Set (0 to 1): a test whose flake rate reaches it is quarantined automatically; unset: only people quarantine. */
+  FLAKY_AUTO_QUARANTINE_RATE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().gt(0).max(1).optional(),
+  ),
+  /** Runs in the flake window a test needs before automatic quarantine judges it. */
+  FLAKY_AUTO_QUARANTINE_MIN_RUNS: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** How often the scheduler's queue monitor reads queue depth and decides (see docs/autoscaling.md). */
+  QUEUE_MONITOR_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  /** A pool's queue depth at which the autoscaler adds runners; they are stopped below half of it. */
+  QUEUE_SCALE_UP_DEPTH: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** A pool's queue depth above which scheduled runs are shed (down to half of it). */
+  QUEUE_SHED_DEPTH: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Oldest wait (seconds) in a pool past which scheduled runs are shed too; 0: depth only. */
+  QUEUE_SHED_WAIT_SECONDS: z.coerce.number().min(0).max(86_400).default(600),
+  /** `cancel`: shed scheduled runs are cancelled (deferred when their schedule is gone); `defer`: always deferred. */
+  QUEUE_SHED_ACTION: z.enum(['cancel', 'defer']).default('cancel'),
+  /** How long a deferred scheduled run's jobs are held back. */
+  QUEUE_SHED_DEFER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Most runner processes the local autoscaler starts; 0: the autoscaler is off. */
+  AUTOSCALE_MAX_RUNNERS: z.coerce.number().int().min(0).max(64).default(0),
+  /** The pool the autoscaler's runners join. */
+  AUTOSCALE_POOL: z
+    .string()
+    .regex(/^[\w.-]+$/, 'a pool name: letters, digits, _ . -')
+    .default('default'),
+  /** Cool-down: an autoscaled runner idle this long (and the queue low) is stopped. */
+  AUTOSCALE_IDLE_SECONDS: z.coerce.number().min(0).max(86_400).default(120),
+  /** Set: GET /api/metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset: open (it exposes no secrets). */
+  METRICS_TOKEN: optionalString,
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 

@@ -49,6 +49,7 @@ export function webServices(): WebServices {
       objects,
       live: new NotificationHub(env.DATABASE_URL!, LIVE_CHANNELS, log),
       limits: storageLimits(env),
+      flaky: { rate: env.FLAKY_AUTO_QUARANTINE_RATE, minRuns: env.FLAKY_AUTO_QUARANTINE_MIN_RUNS },
       now: () => new Date(),
     };
   }

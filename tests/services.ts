@@ -18,6 +18,7 @@ import { JobListener } from '../server/dispatch/job-listener';
 import { LogStore } from '../server/storage/log-store';
 import { LIVE_CHANNELS, NotificationHub } from '../server/live/notification-hub';
 import { LocalObjectStore } from '../server/storage/local-object-store';
+import type { AutoQuarantinePolicy } from '../server/domain/test-report/flakiness';
 
 export interface TestServices extends Services {
   objects: LocalObjectStore;
@@ -31,6 +32,8 @@ export interface TestServiceOptions {
   objectsBaseUrl?: string;
   logBytes?: number;
   artifactBytes?: number;
+  /** Automatic quarantine of flaky tests; default off. */
+  flaky?: AutoQuarantinePolicy;
 }
 
 export async function testServices(db: Db, url: string, opts: TestServiceOptions = {}): Promise<TestServices> {
@@ -54,6 +57,7 @@ export async function testServices(db: Db, url: string, opts: TestServiceOptions
     objects,
     live,
     limits: { logBytes: opts.logBytes ?? 100 * 1024 * 1024, artifactBytes: opts.artifactBytes ?? 1024 ** 3 },
+    flaky: opts.flaky,
     claim: claimWithWait(
       db,
       async () => boss,

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { AppShell } from '@/components/layout/app-shell';
+import { QueuePressure } from '@/components/runners/queue-pressure';
 import { RunnersView } from '@/components/runners/runners-view';
 import { requireUser } from '@/server/api/server-caller';
 
@@ -14,6 +15,7 @@ export default async function RunnersPage() {
         <h1>Runners</h1>
       </div>
       <RunnersView />
+      <QueuePressure />
     </AppShell>
   );
 }

@@ -1,5 +1,5 @@
 'use client';
-// The job page: its attempts, its artifacts and its log, live while it runs.
+// The job page: its attempts, its artifacts, its tests and its log, live while it runs.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { StatusBadge } from '@/components/runs/status-badge';
 import { useTRPC } from '@/components/trpc/client';
 import { ArtifactsTable } from './artifacts-table';
 import { AttemptsTable } from './attempts-table';
+import { TestsSection } from './tests-section';
 
 const FINISHED = new Set(['success', 'failed', 'skipped', 'cancelled']);
 
@@ -19,7 +20,11 @@ export function JobView({ id, canAct }: { id: string; canAct: boolean }) {
   const queryClient = useQueryClient();
   const job = useQuery({ ...trpc.jobs.get.queryOptions({ id }), refetchInterval: 15_000 });
   const artifacts = useQuery(trpc.jobs.artifacts.queryOptions({ id }));
-  useRunChanges(job.data?.runId, [trpc.jobs.get.queryKey({ id }), trpc.jobs.artifacts.queryKey({ id })]);
+  useRunChanges(job.data?.runId, [
+    trpc.jobs.get.queryKey({ id }),
+    trpc.jobs.artifacts.queryKey({ id }),
+    trpc.tests.forJob.queryKey({ jobId: id }),
+  ]);
   const [chosen, setChosen] = useState<number | null>(null);
   const latest = job.data?.attemptCount ?? 0;
   const attempt = chosen ?? (latest > 0 ? latest : null);
@@ -103,6 +108,7 @@ export function JobView({ id, canAct }: { id: string; canAct: boolean }) {
       </dl>
       {j.attempts.length > 0 && <AttemptsTable attempts={j.attempts} shown={attempt} onShow={setChosen} now={now} />}
       {artifacts.data && artifacts.data.length > 0 && <ArtifactsTable artifacts={artifacts.data} />}
+      <TestsSection jobId={id} attempt={attempt} />
       <section className="log-section" aria-label={`Log of attempt ${attempt ?? 0}`}>
         <h2 className="section-title">Log{attempt && latest > 1 ? ` · attempt ${attempt}` : ''}</h2>
         <LogViewer

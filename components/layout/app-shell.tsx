@@ -10,6 +10,8 @@ const NAV = [
   { href: '/', label: 'Runs' },
   { href: '/deployments', label: 'Deployments' },
   { href: '/runners', label: 'Runners' },
+  { href: '/tests', label: 'Flaky tests' },
+  { href: '/insights', label: 'Insights' },
   { href: '/repos', label: 'Repositories' },
 ] as const;
 

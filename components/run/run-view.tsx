@@ -93,6 +93,12 @@ export function RunView({ id, canAct }: { id: string; canAct: boolean }) {
           <dt>Duration</dt>
           <dd>{r.startedAt ? formatDuration((r.finishedAt ?? now).getTime() - r.startedAt.getTime()) : '—'}</dd>
         </div>
+        {r.statusReason && (
+          <div>
+            <dt>Why</dt>
+            <dd data-testid="run-status-reason">{r.statusReason}</dd>
+          </div>
+        )}
         {r.failedAt && (
           <div>
             <dt>Time to detect</dt>

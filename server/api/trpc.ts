@@ -17,6 +17,7 @@ import type { ClaimedJob } from '../domain/job/claim';
 import type { LogStore } from '../storage/log-store';
 import type { ObjectStore } from '../storage/object-store';
 import type { NotificationHub } from '../live/notification-hub';
+import type { AutoQuarantinePolicy } from '../domain/test-report/flakiness';
 
 /** What handlers and use cases work with: one set per process (server/web.ts, the scheduler, tests). */
 export interface Services {
@@ -37,6 +38,8 @@ export interface Services {
   /** Run, job and log notifications for live subscriptions. */
   live: NotificationHub;
   limits: StorageLimits;
+  /** Automatic quarantine of flaky tests (FLAKY_AUTO_QUARANTINE_*); unset: off. */
+  flaky?: AutoQuarantinePolicy;
 }
 
 export interface StorageLimits {

@@ -59,3 +59,25 @@ export const ArtifactAnnouncement = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex'),
 });
 export type ArtifactAnnouncement = z.infer<typeof ArtifactAnnouncement>;
+
+/** The largest JUnit report a runner sends (bytes); a larger file is reported as a problem instead. */
+export const TEST_REPORT_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A JUnit XML file matched by the job's `reports.junit`, sent before the attempt
+ * completes (so completion can take quarantined tests into account). Either its
+ * text, or the problem that kept the runner from sending it.
+ */
+export const TestReportUpload = z
+  .object({
+    token: z.string().min(10),
+    /** Workspace-relative path of the file. */
+    path: z.string().min(1).max(1000),
+    sizeBytes: z.number().int().min(0),
+    content: z.string().max(TEST_REPORT_MAX_BYTES).optional(),
+    problem: z.string().min(1).max(500).optional(),
+  })
+  .refine((r) => (r.content === undefined) !== (r.problem === undefined), {
+    message: 'send either the content or the problem',
+  });
+export type TestReportUpload = z.infer<typeof TestReportUpload>;

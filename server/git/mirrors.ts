@@ -107,10 +107,12 @@ export class Mirrors {
       cwd: this.pathOf(repoId),
       maxBuffer: MAX_CONFIG_BYTES + 1,
     }).catch((err: unknown) => {
-      if (err instanceof GitError && /maxBuffer/i.test(err.message)) throw new GitError(`${filePath} is over 1 MiB`, '');
+      if (err instanceof GitError && /maxBuffer/i.test(err.message))
+        throw new GitError(`${filePath} is over 1 MiB`, '');
       return null;
     });
-    if (text !== null && Buffer.byteLength(text) > MAX_CONFIG_BYTES) throw new GitError(`${filePath} is over 1 MiB`, '');
+    if (text !== null && Buffer.byteLength(text) > MAX_CONFIG_BYTES)
+      throw new GitError(`${filePath} is over 1 MiB`, '');
     return text;
   }
 

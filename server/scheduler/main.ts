@@ -2,7 +2,9 @@
 // server; several may run at once without double work. Today it keeps the
 // queue (pg-boss, whose timekeeper fires cron schedules here), the partitions,
 // turns scheduled ticks into runs, plans runs, watches for lost runners, and
-// hosts the deployer (rollouts and the local orchestrator's environments).
+// hosts the deployer (rollouts and the local orchestrator's environments) and
+// the queue monitor (autoscaling runners, shedding scheduled runs), and runs
+// the daily retention pass (retention-loop.ts).
 import path from 'node:path';
 import { createPrisma } from '../db/client';
 import { transactionalEnqueue } from '../domain/run/enqueue';
@@ -21,6 +23,8 @@ import { createObjectStore } from '../storage/store-from-env';
 import { ARTIFACT_PURGE_INTERVAL_MS, ensurePartitionsAhead, PARTITION_CHECK_INTERVAL_MS } from './maintenance';
 import { fireScheduledRuns } from './scheduled-runs';
 import { startPlanner } from './planner';
+import { startQueueBackPressure } from './queue-back-pressure';
+import { startRetention } from './retention-loop';
 import { sweepLostAttempts } from './watchdog';
 
 const SCHEDULE_POLL_MS = 5_000;
@@ -48,6 +52,7 @@ const deps = {
 };
 
 const planner = await startPlanner({ ...deps, url: env.DATABASE_URL });
+const backPressure = await startQueueBackPressure({ env, db, url: env.DATABASE_URL, log });
 
 const partitions = () =>
   ensurePartitionsAhead(db, env.PARTITION_MONTHS_AHEAD, log).catch((err) =>
@@ -62,6 +67,15 @@ const purgeArtifacts = () =>
     .then((purged) => purged > 0 && log.info({ purged }, 'expired artifacts purged'))
     .catch((err) => log.error({ err }, 'artifact purge failed'));
 void purgeArtifacts();
+const retention = startRetention({
+  url: env.DATABASE_URL,
+  objects,
+  log,
+  retentionDays: env.RETENTION_DAYS,
+  mode: env.RETENTION_MODE,
+  monthsAhead: env.PARTITION_MONTHS_AHEAD,
+  now: () => new Date(),
+});
 
 const orchestrator = new LocalOrchestrator({
   dataDir: dataDir(env),
@@ -105,6 +119,8 @@ async function stop(signal: string) {
   log.info({ signal }, 'scheduler stopping');
   timers.forEach(clearInterval);
   await planner.stop();
+  await backPressure.stop().catch((err) => log.error({ err }, 'queue monitor stop failed'));
+  await retention.stop();
   await deployer.stop().catch((err) => log.error({ err }, 'deployer stop failed'));
   await boss.stop({ graceful: true, wait: true, timeout: 5_000 }).catch(() => undefined);
   await db.$disconnect();

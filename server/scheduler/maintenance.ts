@@ -1,6 +1,6 @@
 // Periodic upkeep the scheduler runs: partitions ahead of time, and the daily
-// purge of expired artifacts (server/domain/artifact). (Retention and the
-// queue monitor join it in later work.)
+// purge of expired artifacts (server/domain/artifact). Retention, which
+// retires the old months these partitions hold, is retention-loop.ts.
 import type { Db } from '../db/client';
 import type { Logger } from '../log';
 

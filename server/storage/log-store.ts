@@ -32,6 +32,13 @@ export class LogStore {
     await this.objects.put(`${this.folder(jobId, attempt)}/${String(seq).padStart(8, '0')}`, text);
   }
 
+  /** The seq after the last chunk written (0 when there is none): where a line the server adds goes. */
+  async nextSeq(jobId: string, attempt: number): Promise<number> {
+    const prefix = `${this.folder(jobId, attempt)}/`;
+    const seqs = (await this.objects.list(prefix)).map((o) => Number(o.key.slice(prefix.length)));
+    return Math.max(-1, ...seqs.filter(Number.isInteger)) + 1;
+  }
+
   /** Chunks after `afterSeq`, in order (at most `limit`). */
   async chunks(jobId: string, attempt: number, afterSeq = -1, limit = 1000): Promise<LogChunkText[]> {
     const prefix = `${this.folder(jobId, attempt)}/`;

@@ -7,11 +7,14 @@ import {
   LogChunk,
   RunnerPing,
   RunnerRegistration,
+  TestReportUpload,
 } from '../../contracts/runner';
 import { artifactUploadUrl, commitArtifact } from '../../domain/artifact/artifacts';
 import { attemptForToken, completeAttempt } from '../../domain/job/complete';
 import { jobInputs } from '../../domain/job/job-inputs';
 import { finishLog } from '../../domain/job/finish-log';
+import { refreshFlakiness, settleQuarantine } from '../../domain/test-report/attempt-tests';
+import { recordTestReport } from '../../domain/test-report/record-report';
 import { LOG_CHANNEL } from '../../storage/log-store';
 import { createRegistrationToken, listRunners, registerRunner, touchRunner } from '../../domain/runner/registration';
 import { runnersOverview } from '../../domain/runner/overview';
@@ -79,12 +82,24 @@ export const runnerRouter = router({
     const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
     return commitArtifact(ctx.db, ctx.objects, attempt, input, ctx.now());
   }),
+  /** A JUnit report of the running attempt (sent before `complete`); answers with its counts. */
+  testReport: publicProcedure.input(TestReportUpload).mutation(async ({ ctx, input }) => {
+    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    return recordTestReport(ctx.db, attempt, input, ctx.now());
+  }),
   /** How the attempt ended; the server decides the job's status and advances the run. */
   complete: publicProcedure.input(AttemptResult).mutation(async ({ ctx, input }) => {
     // The runner sends its result only once every chunk is acknowledged: the log is whole
     // now, and is written as one object before the job shows as finished.
-    const attempt = await attemptForToken(ctx.db, input.token, ctx.now());
+    const now = ctx.now();
+    const attempt = await attemptForToken(ctx.db, input.token, now);
+    const quarantine = await settleQuarantine(ctx, attempt, input);
+    // Before the job shows as finished, so whoever sees it finished sees its tests' figures.
+    // Figures that fail to update are updated with the test's next result: the attempt goes on.
+    await refreshFlakiness(ctx.db, attempt.id, ctx.flaky, now).catch((err: unknown) =>
+      ctx.log.error({ err, attemptId: attempt.id }, 'could not update flakiness figures'),
+    );
     await finishLog(ctx, attempt.job, attempt.number);
-    return completeAttempt(ctx.db, ctx.enqueue, input, ctx.now(), attempt);
+    return completeAttempt(ctx.db, ctx.enqueue, input, now, attempt, quarantine);
   }),
 });

@@ -9,6 +9,7 @@ import { Conflict, Unauthorized } from '../errors';
 import type { Enqueue } from '../run/enqueue';
 import type { JobConfig } from '../pipeline-config/model';
 import { advanceRun, queueJob } from './advance-run';
+import { quarantineReason, type QuarantineVerdict } from '../test-report/quarantine-verdict';
 import { shouldRetry } from './retry-policy';
 import { lockRun, transitionJob } from './transitions';
 
@@ -53,9 +54,12 @@ export async function completeAttempt(
   now: Date,
   /** The attempt, when the caller has already loaded it for this token. */
   loaded?: Awaited<ReturnType<typeof attemptForToken>>,
+  /** From its test reports: whether only quarantined tests failed (then the job passes). */
+  quarantine: QuarantineVerdict = { ignored: false },
 ) {
   const attempt = loaded ?? (await attemptForToken(db, report.token, now));
-  const succeeded = report.reason === 'exit_code' && report.exitCode === 0;
+  const ignored = quarantine.ignored && report.reason === 'exit_code' && report.exitCode !== null;
+  const succeeded = (report.reason === 'exit_code' && report.exitCode === 0) || ignored;
   const actor = { actor: `runner:${attempt.runner?.name ?? 'unknown'}` };
   const run = { id: attempt.job.runId, createdAt: attempt.job.createdAt };
   return db.$transaction(async (tx) => {
@@ -65,15 +69,17 @@ export async function completeAttempt(
       data: { finishedAt: now, exitCode: report.exitCode, reason: report.reason, message: report.message ?? null },
     });
     if (count === 0) throw new Conflict('This attempt is already over');
-    const reason = succeeded
-      ? 'exited 0'
-      : report.reason === 'exit_code'
-        ? `exited with code ${report.exitCode}`
-        : report.reason === 'timeout'
-          ? 'ran past its timeout'
-          : report.reason === 'cancelled'
-            ? 'cancelled'
-            : (report.message ?? 'the runner could not run it');
+    const reason = ignored
+      ? quarantineReason(report.exitCode!, quarantine.tests)
+      : succeeded
+        ? 'exited 0'
+        : report.reason === 'exit_code'
+          ? `exited with code ${report.exitCode}`
+          : report.reason === 'timeout'
+            ? 'ran past its timeout'
+            : report.reason === 'cancelled'
+              ? 'cancelled'
+              : (report.message ?? 'the runner could not run it');
     if (attempt.job.status === 'cancelled') {
       // Cancelled while it ran: the attempt is recorded, the job stays cancelled.
       return { jobStatus: 'cancelled' as const, runStatus: await advanceRun(tx, run, enqueue, now, actor) };
@@ -91,7 +97,7 @@ export async function completeAttempt(
       to,
       retry
         ? { queuedAt: now, statusReason: `attempt ${attempt.number} ${reason}; retrying` }
-        : { finishedAt: now, exitCode: report.exitCode, statusReason: succeeded ? null : reason },
+        : { finishedAt: now, exitCode: report.exitCode, statusReason: succeeded && !ignored ? null : reason },
       { ...actor, reason: retry ? `${reason}; retry ${attempt.number} of ${spec.retry.max}` : reason },
       now,
       { from: ['running'] },

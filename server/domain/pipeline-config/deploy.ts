@@ -26,7 +26,16 @@ import {
 } from './model';
 import type { YEntry, YMap, YNode } from './yaml-tree';
 
-const DEPLOY_KEYS = ['environment', 'artifact', 'strategy', 'steps', 'approval', 'instances', 'start', 'health'] as const;
+const DEPLOY_KEYS = [
+  'environment',
+  'artifact',
+  'strategy',
+  'steps',
+  'approval',
+  'instances',
+  'start',
+  'health',
+] as const;
 const APPROVAL_KEYS = ['approvals', 'self_approval'] as const;
 const HEALTH_KEYS = ['max_error_rate', 'max_p99_ms', 'window'] as const;
 
