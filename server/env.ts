@@ -96,6 +96,8 @@ export const ServerEnv = z.object({
   QUEUE_SHED_ACTION: z.enum(['cancel', 'defer']).default('cancel'),
   /** How long a deferred scheduled run's jobs are held back. */
   QUEUE_SHED_DEFER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Slots per pool that scheduled runs' jobs leave free, so a push or PR run finds a runner idle (pools of one slot: none). */
+  QUEUE_RESERVED_SLOTS: z.coerce.number().int().min(0).max(1000).default(1),
   /** Most runner processes the local autoscaler starts; 0: the autoscaler is off. */
   AUTOSCALE_MAX_RUNNERS: z.coerce.number().int().min(0).max(64).default(0),
   /** The pool the autoscaler's runners join. */

@@ -40,6 +40,8 @@ export interface Services {
   limits: StorageLimits;
   /** Automatic quarantine of flaky tests (FLAKY_AUTO_QUARANTINE_*); unset: off. */
   flaky?: AutoQuarantinePolicy;
+  /** Slots per pool scheduled runs leave free (QUEUE_RESERVED_SLOTS); unset: the default. */
+  reservedSlots?: number;
 }
 
 export interface StorageLimits {

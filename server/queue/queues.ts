@@ -23,9 +23,26 @@ export async function createQueues(boss: PgBoss): Promise<void> {
   }
 }
 
-/** Each runner pool's queue of jobs whose needs are met. */
+/** Each runner pool's queue of jobs whose needs are met (push, PR and manual runs). */
 export function poolQueue(pool: string): string {
   return `pool.${pool}`;
+}
+
+/** Jobs below this priority (scheduled runs: 0; push, PR and manual: 10) wait in the pool's background queue. */
+export const BACKGROUND_BELOW_PRIORITY = 10;
+
+/**
+ * A pool's queue of background work (scheduled runs): runners take from it
+ * only when the pool's own queue is empty, and never with the pool's last
+ * free slots (the reserve kept for push and PR runs, claim.ts).
+ */
+export function backgroundQueue(pool: string): string {
+  return `pool.${pool}.background`;
+}
+
+/** The queue a job of this priority waits in. */
+export function jobQueue(pool: string, priority: number): string {
+  return priority < BACKGROUND_BELOW_PRIORITY ? backgroundQueue(pool) : poolQueue(pool);
 }
 
 /** The NOTIFY channel that wakes runners' long polls; the payload is the pool. */
@@ -41,12 +58,15 @@ export interface QueuedJob {
 const knownByBoss = new WeakMap<PgBoss, Set<string>>();
 
 /**
- * Creates a pool's queue once. pg-boss's createQueue is not safe when two
+ * Creates a pool's queues once. pg-boss's createQueue is not safe when two
  * processes create the same queue at once (it can deadlock on the partition it
  * adds): a failure is retried after checking whether the other one won.
  */
 export async function ensurePoolQueue(boss: PgBoss, pool: string): Promise<void> {
-  const name = poolQueue(pool);
+  for (const name of [poolQueue(pool), backgroundQueue(pool)]) await ensureQueue(boss, name);
+}
+
+async function ensureQueue(boss: PgBoss, name: string): Promise<void> {
   let known = knownByBoss.get(boss);
   if (!known) knownByBoss.set(boss, (known = new Set()));
   if (known.has(name)) return;

@@ -170,9 +170,19 @@ describe('queue back-pressure', () => {
     const shedJob = await db.job.findFirstOrThrow({ where: { runId: shed[0]!.id } });
     expect(shedJob).toMatchObject({ status: 'cancelled', statusReason: shed[0]!.statusReason });
 
+    // Scheduled work never holds the pool's last slot: one runner of three stays free for a push.
+    let mostScheduledRunning = 0;
+    for (let i = 0; i < 20; i++) {
+      const running = await db.job.count({ where: { status: 'running', run: { trigger: 'schedule' } } });
+      mostScheduledRunning = Math.max(mostScheduledRunning, running);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(mostScheduledRunning).toBeGreaterThan(0);
+    expect(mostScheduledRunning).toBeLessThanOrEqual(2);
+
     // A push under pressure starts its first job about as fast as on an idle system.
     const pressured = await firstJobLatencyMs();
-    const bound = Math.max(3 * idleMs, idleMs + 2_000);
+    const bound = Math.max(3 * idleMs, idleMs + 250);
     console.log(
       `first-job latency: idle ${idleSamples.join('/')} ms, under pressure ${pressured.ms} ms ` +
         `(ratio ${(pressured.ms / idleMs).toFixed(2)}, bound ${bound} ms); ${shed.length} scheduled runs shed, ` +

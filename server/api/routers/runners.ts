@@ -24,7 +24,7 @@ import { adminProcedure, protectedProcedure, publicProcedure, router, runnerProc
 export const runnersRouter = router({
   list: protectedProcedure.query(({ ctx }) => listRunners(ctx.db, ctx.now())),
   /** Runners with their current jobs, and each pool's queue with why its jobs wait. */
-  overview: protectedProcedure.query(({ ctx }) => runnersOverview(ctx.db, ctx.now())),
+  overview: protectedProcedure.query(({ ctx }) => runnersOverview(ctx.db, ctx.now(), ctx.reservedSlots)),
   createRegistrationToken: adminProcedure
     .input(
       z.object({

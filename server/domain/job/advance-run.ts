@@ -4,7 +4,7 @@
 // deployments instead), then the roll-ups.
 import type { DbTx } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
-import { JOBS_CHANNEL, poolQueue, type QueuedJob } from '../../queue/queues';
+import { JOBS_CHANNEL, jobQueue, type QueuedJob } from '../../queue/queues';
 import type { JobConfig } from '../pipeline-config/model';
 import type { Enqueue } from '../run/enqueue';
 import { requestDeployment } from '../deployment/request';
@@ -18,7 +18,10 @@ export async function queueJob(
   opts: { startAfterSeconds?: number } = {},
 ): Promise<void> {
   const message: QueuedJob = { jobId: job.id, createdAt: job.createdAt.toISOString() };
-  await enqueue(tx, poolQueue(job.pool), message, { priority: job.priority, startAfter: opts.startAfterSeconds });
+  await enqueue(tx, jobQueue(job.pool, job.priority), message, {
+    priority: job.priority,
+    startAfter: opts.startAfterSeconds,
+  });
   await tx.$executeRaw`SELECT pg_notify(${JOBS_CHANNEL}, ${job.pool})`;
 }
 

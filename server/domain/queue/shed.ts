@@ -12,7 +12,7 @@
 // and a `run.shed` event in run_events.
 import type { DbTx, Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
-import { poolQueue } from '../../queue/queues';
+import { backgroundQueue, poolQueue } from '../../queue/queues';
 import { QUEUE_SCHEMA } from '../../queue/boss';
 import { cancelWaitingDeployments } from '../deployment/cancel';
 import { lockRun, refreshRollups, transitionJob, type RunRef } from '../job/transitions';
@@ -136,9 +136,9 @@ async function deferShedRun(db: Db, run: RunRef, req: ShedRequest, now: Date): P
     // The messages that carry these jobs to runners wait as long (pg-boss fetches only start_after < now()).
     await tx.$executeRawUnsafe(
       `UPDATE ${QUEUE_SCHEMA}.job SET start_after = $1
-        WHERE name = $2 AND state IN ('created', 'retry') AND data->>'jobId' = ANY($3::text[])`,
+        WHERE name = ANY($2::text[]) AND state IN ('created', 'retry') AND data->>'jobId' = ANY($3::text[])`,
       until,
-      poolQueue(req.pool),
+      [backgroundQueue(req.pool), poolQueue(req.pool)],
       ids,
     );
     await shedEvent(tx, run, req, 'defer', ids.length, now);

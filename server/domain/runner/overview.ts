@@ -4,16 +4,27 @@ import type { DbTx } from '../../db/client';
 import { RUNNER_POOLS } from '../deployment/request';
 import { listRunners } from './registration';
 import { queueOrder, waitReasons } from './wait-reasons';
+import { BACKGROUND_BELOW_PRIORITY } from '../../queue/queues';
+import { backgroundCap, DEFAULT_RESERVED_SLOTS } from '../job/claim';
 
 /** Waiting jobs shown per pool. */
 const WAITING_SHOWN = 50;
 
-export async function runnersOverview(db: DbTx, now: Date) {
+export async function runnersOverview(db: DbTx, now: Date, reservedSlots = DEFAULT_RESERVED_SLOTS) {
   const [runners, running, queued] = await Promise.all([
     listRunners(db, now),
     db.job.findMany({
       where: { status: 'running', ...RUNNER_POOLS },
-      select: { id: true, name: true, runId: true, runnerId: true, startedAt: true, run: { select: { number: true } } },
+      select: {
+        id: true,
+        name: true,
+        pool: true,
+        priority: true,
+        runId: true,
+        runnerId: true,
+        startedAt: true,
+        run: { select: { number: true } },
+      },
     }),
     db.job.findMany({
       where: { status: 'queued', ...RUNNER_POOLS },
@@ -52,10 +63,15 @@ export async function runnersOverview(db: DbTx, now: Date) {
         .filter((j) => j.pool === pool)
         .map((j) => ({ ...j, queuedAt: j.queuedAt ?? j.createdAt }))
         .sort(queueOrder);
+      const onlineSlots = members.filter((r) => r.online).reduce((n, r) => n + r.concurrency, 0);
       const reasons = waitReasons(
         pool,
         members.map((r) => ({ online: r.online, concurrency: r.concurrency, running: r.jobs.length })),
         waiting,
+        {
+          running: running.filter((j) => j.pool === pool && j.priority < BACKGROUND_BELOW_PRIORITY).length,
+          cap: backgroundCap(onlineSlots, reservedSlots),
+        },
       );
       return {
         pool,

@@ -25,4 +25,24 @@ describe('waitReasons', () => {
     expect(r.get('sched')).toEqual({ kind: 'priority', text: 'Behind 2 jobs of higher priority' });
     expect(r.get('push1')?.kind).toBe('busy');
   });
+
+  it('says a scheduled job waits because the last free slot is kept for push and PR runs', () => {
+    const runners = [
+      { online: true, concurrency: 1, running: 1 },
+      { online: true, concurrency: 1, running: 1 },
+      { online: true, concurrency: 1, running: 0 },
+    ];
+    const r = waitReasons('default', runners, [job('sched', 0, 1)], { running: 2, cap: 2 });
+    expect(r.get('sched')).toEqual({
+      kind: 'reserved',
+      text: 'Scheduled work holds at most 2 slots of pool default: the rest stay free for push and PR runs',
+    });
+    // A push takes that slot; with room under the cap a scheduled job is next too.
+    expect(waitReasons('default', runners, [job('push', 10, 1)], { running: 2, cap: 2 }).get('push')?.kind).toBe(
+      'next',
+    );
+    expect(waitReasons('default', runners, [job('sched', 0, 1)], { running: 1, cap: 2 }).get('sched')?.kind).toBe(
+      'next',
+    );
+  });
 });
