@@ -6,6 +6,7 @@ import { niceCeil } from './chart-scale';
 import { formatMs, formatRate } from './format';
 import styles from './deployments.module.css';
 import type { HealthCheckView, HealthThresholds } from './types';
+import chart from '@/components/charts/svg-chart.module.css';
 
 const W = 260;
 const H = 124;
@@ -70,17 +71,17 @@ function Panel({ series, checks, slots }: { series: Series; checks: HealthCheckV
     series.limit !== null ? `; limit ${series.format(series.limit)}` : '',
   ].join(' ');
   return (
-    <figure className={styles.chart}>
+    <figure className={`${chart.figure} ${styles.chart}`}>
       <figcaption>{series.title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary}>
-        <line className={styles.axis} x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} />
-        <text className={styles.tick} x={PAD.left - 6} y={y(0)} dy="0.32em" textAnchor="end">
+        <line className={chart.axis} x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} />
+        <text className={chart.tick} x={PAD.left - 6} y={y(0)} dy="0.32em" textAnchor="end">
           0
         </text>
-        <text className={styles.tick} x={PAD.left - 6} y={y(top)} dy="0.32em" textAnchor="end">
+        <text className={chart.tick} x={PAD.left - 6} y={y(top)} dy="0.32em" textAnchor="end">
           {series.format(top)}
         </text>
-        <line className={styles.grid} x1={PAD.left} x2={W - PAD.right} y1={y(top)} y2={y(top)} />
+        <line className={chart.grid} x1={PAD.left} x2={W - PAD.right} y1={y(top)} y2={y(top)} />
         {series.limit !== null && (
           <g className={styles.limit}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(series.limit)} y2={y(series.limit)} />
@@ -92,7 +93,7 @@ function Panel({ series, checks, slots }: { series: Series; checks: HealthCheckV
         {slots.map((step, i) => (
           <g key={i}>
             {i >= checks.length && <line className={styles.pendingSlot} x1={x(i)} x2={x(i)} y1={PAD.top} y2={y(0)} />}
-            <text className={styles.tick} x={x(i)} y={H - 8} textAnchor="middle">
+            <text className={chart.tick} x={x(i)} y={H - 8} textAnchor="middle">
               {step} %
             </text>
           </g>

@@ -5,7 +5,8 @@
 import { formatDuration } from '@/components/runs/format';
 import { checksSummary, DEPLOYMENT_STATUS, planLabel, shortVersion } from './format';
 import { HealthChart } from './health-chart';
-import { Commit, DeploymentStatusBadge, RunLink, When } from './labels';
+import { When } from '@/components/layout/when';
+import { Commit, DeploymentStatusBadge, RunLink } from './labels';
 import { RollbackButton } from './rollback-button';
 import styles from './deployments.module.css';
 import type { DeploymentStatus, DeploymentView } from './types';

@@ -1,6 +1,5 @@
-// Small pieces every part of the deployments page uses: a status, a moment, a run.
+// Small pieces every part of the deployments page uses: a status, a run, a commit.
 import Link from 'next/link';
-import { formatAge } from '@/components/runs/format';
 import { DEPLOYMENT_STATUS } from './format';
 import styles from './deployments.module.css';
 import type { DeploymentStatus, DeploymentView } from './types';
@@ -11,15 +10,6 @@ export function DeploymentStatusBadge({ status }: { status: DeploymentStatus }) 
     <span className={`${styles.status} ${styles.toned}`} data-tone={s.tone}>
       <span aria-hidden="true">{s.icon}</span> {s.label}
     </span>
-  );
-}
-
-/** "3 min ago", with the exact time on hover. */
-export function When({ at, now }: { at: Date; now: Date }) {
-  return (
-    <time dateTime={at.toISOString()} title={at.toLocaleString()}>
-      {formatAge(at, now)}
-    </time>
   );
 }
 

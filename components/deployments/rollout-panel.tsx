@@ -3,7 +3,8 @@
 import { plannedSlots } from './chart-scale';
 import { formatMs, formatRate, planLabel, shortVersion } from './format';
 import { HealthChart } from './health-chart';
-import { Commit, RunLink, When } from './labels';
+import { When } from '@/components/layout/when';
+import { Commit, RunLink } from './labels';
 import styles from './deployments.module.css';
 import type { DeploymentView } from './types';
 

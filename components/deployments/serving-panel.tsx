@@ -1,7 +1,8 @@
 // What an environment serves now and how healthy it is: the deployment that
 // last became healthy, and the deployer's live figures per running version.
 import { checksSummary, formatMs, formatRate, planLabel, shortVersion } from './format';
-import { Commit, RunLink, When } from './labels';
+import { When } from '@/components/layout/when';
+import { Commit, RunLink } from './labels';
 import styles from './deployments.module.css';
 import type { DeploymentView, EnvironmentView } from './types';
 

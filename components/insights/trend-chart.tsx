@@ -4,6 +4,7 @@
 // accessible label reads the figures out.
 import { chartGeometry, shortDate, type ChartScale } from './chart-geometry';
 import styles from './insights.module.css';
+import chart from '@/components/charts/svg-chart.module.css';
 
 const BOX = { width: 440, height: 150, pad: { left: 58, right: 22, top: 12, bottom: 24 } };
 
@@ -41,25 +42,19 @@ export function TrendChart({
       ? `${title}: nothing in this window`
       : `${title}: ${withValues.map((p) => `${shortDate(p.start)} ${format(p.value!)}`).join(', ')}`;
   return (
-    <figure className={styles.chart} data-testid={testId}>
+    <figure className={`${chart.figure} ${styles.chart}`} data-testid={testId}>
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${BOX.width} ${BOX.height}`} role="img" aria-label={summary}>
-        <line className={styles.axis} x1={BOX.pad.left} x2={BOX.width - BOX.pad.right} y1={baseline} y2={baseline} />
-        <line
-          className={styles.grid}
-          x1={BOX.pad.left}
-          x2={BOX.width - BOX.pad.right}
-          y1={g.y(g.top)}
-          y2={g.y(g.top)}
-        />
-        <text className={styles.tick} x={BOX.pad.left - 6} y={baseline} dy="0.32em" textAnchor="end">
+        <line className={chart.axis} x1={BOX.pad.left} x2={BOX.width - BOX.pad.right} y1={baseline} y2={baseline} />
+        <line className={chart.grid} x1={BOX.pad.left} x2={BOX.width - BOX.pad.right} y1={g.y(g.top)} y2={g.y(g.top)} />
+        <text className={chart.tick} x={BOX.pad.left - 6} y={baseline} dy="0.32em" textAnchor="end">
           0
         </text>
-        <text className={styles.tick} x={BOX.pad.left - 6} y={g.y(g.top)} dy="0.32em" textAnchor="end">
+        <text className={chart.tick} x={BOX.pad.left - 6} y={g.y(g.top)} dy="0.32em" textAnchor="end">
           {format(g.top)}
         </text>
         {g.labelled.map((i) => (
-          <text key={i} className={styles.tick} x={g.x(i)} y={BOX.height - 8} textAnchor="middle">
+          <text key={i} className={chart.tick} x={g.x(i)} y={BOX.height - 8} textAnchor="middle">
             {shortDate(points[i]!.start)}
           </text>
         ))}

@@ -3,8 +3,8 @@
 // and priority, the thresholds in force, the autoscaled runners, and the
 // queue monitor's recent decisions with their reasons.
 import { useQuery } from '@tanstack/react-query';
-import { formatAge } from '@/components/runs/format';
 import { useTRPC } from '@/components/trpc/client';
+import { When } from '@/components/layout/when';
 
 const KIND_LABEL: Record<string, string> = {
   scale_up: 'scale up',
@@ -93,10 +93,8 @@ export function QueuePressure() {
         <ul className="plain" data-testid="queue-decisions">
           {decisions.map((d) => (
             <li key={d.id}>
-              <time dateTime={d.at.toISOString()} title={d.at.toLocaleString()}>
-                {formatAge(d.at, now)}
-              </time>{' '}
-              <strong>{KIND_LABEL[d.kind] ?? d.kind}</strong> <span className="muted">{d.pool}</span> — {d.reason}
+              <When at={d.at} now={now} /> <strong>{KIND_LABEL[d.kind] ?? d.kind}</strong>{' '}
+              <span className="muted">{d.pool}</span> — {d.reason}
             </li>
           ))}
         </ul>

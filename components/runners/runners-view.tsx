@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useRunChanges } from '@/components/live/use-run-changes';
 import { formatAge } from '@/components/runs/format';
 import { useTRPC } from '@/components/trpc/client';
+import { When } from '@/components/layout/when';
 
 export function RunnersView() {
   const trpc = useTRPC();
@@ -77,15 +78,7 @@ export function RunnersView() {
                       </ul>
                     )}
                   </td>
-                  <td>
-                    {r.lastSeenAt ? (
-                      <time dateTime={r.lastSeenAt.toISOString()} title={r.lastSeenAt.toLocaleString()}>
-                        {formatAge(r.lastSeenAt, now)}
-                      </time>
-                    ) : (
-                      'never'
-                    )}
-                  </td>
+                  <td>{r.lastSeenAt ? <When at={r.lastSeenAt} now={now} /> : 'never'}</td>
                   <td>{r.version ?? '—'}</td>
                 </tr>
               ))}

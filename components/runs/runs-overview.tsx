@@ -6,9 +6,10 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useRunChanges } from '@/components/live/use-run-changes';
 import { useTRPC } from '@/components/trpc/client';
-import { formatAge, formatDuration } from './format';
+import { formatDuration } from './format';
 import { filtersFromParams, paramsFromFilters, RUN_STATUSES, RUN_TRIGGERS, type RunFilters } from './run-filters';
 import { StatusBadge } from './status-badge';
+import { When } from '@/components/layout/when';
 
 export function RunsOverview() {
   const trpc = useTRPC();
@@ -183,9 +184,7 @@ function RunsTable({ runs }: { runs: RunRow[] }) {
                 {run.startedAt ? formatDuration((run.finishedAt ?? now).getTime() - run.startedAt.getTime()) : '—'}
               </td>
               <td>
-                <time dateTime={run.createdAt.toISOString()} title={run.createdAt.toLocaleString()}>
-                  {formatAge(run.createdAt, now)}
-                </time>
+                <When at={run.createdAt} now={now} />
               </td>
             </tr>
           ))}

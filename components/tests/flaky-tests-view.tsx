@@ -10,6 +10,7 @@ import { useTRPC } from '@/components/trpc/client';
 import { formatRate, formatTimeLost, testTitle } from './format';
 import { QuarantineButton } from './quarantine-button';
 import styles from './tests.module.css';
+import { When } from '@/components/layout/when';
 
 type Quarantined = '' | 'only' | 'none';
 
@@ -116,13 +117,7 @@ export function FlakyTestsView({ canAct }: { canAct: boolean }) {
                     <span className={styles.phoneLabel}> flaky commits / runs</span>
                   </td>
                   <td>
-                    {t.lastFlakyAt ? (
-                      <time dateTime={t.lastFlakyAt.toISOString()} title={t.lastFlakyAt.toLocaleString()}>
-                        {formatAge(t.lastFlakyAt, now)}
-                      </time>
-                    ) : (
-                      '—'
-                    )}
+                    {t.lastFlakyAt ? <When at={t.lastFlakyAt} now={now} /> : '—'}
                     {t.lastSeenAt && <div className="muted small">ran {formatAge(t.lastSeenAt, now)}</div>}
                   </td>
                   <td className={styles.numbers}>

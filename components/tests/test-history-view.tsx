@@ -8,6 +8,7 @@ import { useTRPC } from '@/components/trpc/client';
 import { formatRate, formatTestDuration, formatTimeLost, testTitle } from './format';
 import { QuarantineButton } from './quarantine-button';
 import styles from './tests.module.css';
+import { When } from '@/components/layout/when';
 
 const STATUS_CLASS = { passed: 'success', failed: 'failed', error: 'failed', skipped: 'skipped' } as const;
 
@@ -118,9 +119,7 @@ export function TestHistoryView({ id, canAct }: { id: string; canAct: boolean })
                   </td>
                   <td className={styles.numbers}>{formatTestDuration(r.durationMs)}</td>
                   <td>
-                    <time dateTime={r.createdAt.toISOString()} title={r.createdAt.toLocaleString()}>
-                      {formatAge(r.createdAt, now)}
-                    </time>
+                    <When at={r.createdAt} now={now} />
                   </td>
                 </tr>
               ))}
