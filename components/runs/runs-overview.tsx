@@ -10,6 +10,7 @@ import { formatDuration } from './format';
 import { filtersFromParams, paramsFromFilters, RUN_STATUSES, RUN_TRIGGERS, type RunFilters } from './run-filters';
 import { StatusBadge } from './status-badge';
 import { When } from '@/components/layout/when';
+import { RepoFilter } from '@/components/runs/repo-filter';
 
 export function RunsOverview() {
   const trpc = useTRPC();
@@ -18,7 +19,6 @@ export function RunsOverview() {
   const params = useSearchParams();
   const filters = filtersFromParams(new URLSearchParams(params.toString()));
   const runs = useQuery({ ...trpc.runs.list.queryOptions({ ...filters, limit: 25 }), refetchInterval: 30_000 });
-  const repos = useQuery(trpc.repos.list.queryOptions());
   useRunChanges(undefined, [trpc.runs.list.pathKey(), trpc.runs.figures.pathKey()]);
 
   const go = (next: RunFilters) => router.replace(`${pathname}${paramsFromFilters(next)}`, { scroll: false });
@@ -32,17 +32,7 @@ export function RunsOverview() {
         Recent runs
       </h2>
       <form className="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Repository
-          <select value={filters.repo ?? ''} onChange={(e) => set('repo', e.target.value)}>
-            <option value="">All</option>
-            {repos.data?.map((r) => (
-              <option key={r.id} value={r.name}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RepoFilter value={filters.repo ?? ''} onChange={(repo) => set('repo', repo)} />
         <label>
           Branch
           <input

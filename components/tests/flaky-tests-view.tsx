@@ -11,6 +11,7 @@ import { formatRate, formatTimeLost, testTitle } from './format';
 import { QuarantineButton } from './quarantine-button';
 import styles from './tests.module.css';
 import { When } from '@/components/layout/when';
+import { RepoFilter } from '@/components/runs/repo-filter';
 
 type Quarantined = '' | 'only' | 'none';
 
@@ -27,7 +28,6 @@ export function FlakyTestsView({ canAct }: { canAct: boolean }) {
     }),
     refetchInterval: 30_000,
   });
-  const repos = useQuery(trpc.repos.list.queryOptions());
   const now = new Date();
 
   return (
@@ -46,17 +46,7 @@ export function FlakyTestsView({ canAct }: { canAct: boolean }) {
             onBlur={(e) => setSearch(e.currentTarget.value.trim())}
           />
         </label>
-        <label>
-          Repository
-          <select value={repo} onChange={(e) => setRepo(e.target.value)}>
-            <option value="">All</option>
-            {repos.data?.map((r) => (
-              <option key={r.id} value={r.name}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RepoFilter value={repo} onChange={setRepo} />
         <label>
           Quarantine
           <select value={quarantined} onChange={(e) => setQuarantined(e.target.value as Quarantined)}>

@@ -13,7 +13,7 @@ import { artifactUploadUrl, commitArtifact } from '../../domain/artifact/artifac
 import { attemptForToken, completeAttempt } from '../../domain/job/complete';
 import { jobInputs } from '../../domain/job/job-inputs';
 import { finishLog } from '../../domain/job/finish-log';
-import { refreshFlakiness, settleQuarantine } from '../../domain/test-report/attempt-tests';
+import { settleAttemptTests } from '../../domain/test-report/attempt-tests';
 import { recordTestReport } from '../../domain/test-report/record-report';
 import { LOG_CHANNEL } from '../../storage/log-store';
 import { createRegistrationToken, listRunners, registerRunner, touchRunner } from '../../domain/runner/registration';
@@ -93,12 +93,7 @@ export const runnerRouter = router({
     // now, and is written as one object before the job shows as finished.
     const now = ctx.now();
     const attempt = await attemptForToken(ctx.db, input.token, now);
-    const quarantine = await settleQuarantine(ctx, attempt, input);
-    // Before the job shows as finished, so whoever sees it finished sees its tests' figures.
-    // Figures that fail to update are updated with the test's next result: the attempt goes on.
-    await refreshFlakiness(ctx.db, attempt.id, ctx.flaky, now).catch((err: unknown) =>
-      ctx.log.error({ err, attemptId: attempt.id }, 'could not update flakiness figures'),
-    );
+    const quarantine = await settleAttemptTests(ctx, attempt, input, now);
     await finishLog(ctx, attempt.job, attempt.number);
     return completeAttempt(ctx.db, ctx.enqueue, input, now, attempt, quarantine);
   }),

@@ -4,6 +4,8 @@
 // goes to completeAttempt), and the flakiness figures of the tests it ran,
 // with automatic quarantine when it is configured.
 import type { Db } from '../../db/client';
+import type { Logger } from '../../log';
+import type { JobConfig } from '../pipeline-config/model';
 import { LOG_CHANNEL, type LogStore } from '../../storage/log-store';
 import {
   flakeWindowStart,
@@ -17,6 +19,30 @@ import { quarantineLogLine, quarantineVerdict, type AttemptEnd, type QuarantineV
 export interface AttemptTestServices {
   db: Db;
   logs: LogStore;
+  log: Pick<Logger, 'error'>;
+  /** Automatic quarantine; unset: off. */
+  flaky?: AutoQuarantinePolicy;
+}
+
+/**
+ * Everything an attempt's tests decide when it completes, in the order the
+ * job's status needs it: the quarantine verdict, then the tests' figures
+ * (before the job shows as finished, so whoever sees it finished sees them;
+ * figures that fail to update are updated with the test's next result).
+ * A job without `reports.junit` sent no report: nothing to read.
+ */
+export async function settleAttemptTests(
+  s: AttemptTestServices,
+  attempt: { id: string; number: number; jobId: string; job: { spec: unknown } },
+  end: AttemptEnd,
+  now: Date,
+): Promise<QuarantineVerdict> {
+  if (((attempt.job.spec as JobConfig).reports?.junit.length ?? 0) === 0) return { ignored: false };
+  const verdict = await settleQuarantine(s, attempt, end);
+  await refreshFlakiness(s.db, attempt.id, s.flaky, now).catch((err: unknown) =>
+    s.log.error({ err, attemptId: attempt.id }, 'could not update flakiness figures'),
+  );
+  return verdict;
 }
 
 /**
@@ -24,7 +50,7 @@ export interface AttemptTestServices {
  * now, which the results then keep) and decides; when the failure is ignored,
  * appends the explanation to the attempt's log before it is compacted.
  */
-export async function settleQuarantine(
+async function settleQuarantine(
   s: AttemptTestServices,
   attempt: { id: string; number: number; jobId: string },
   end: AttemptEnd,
@@ -101,7 +127,7 @@ async function commitTallies(
 }
 
 /** Recomputes the figures of the tests an attempt ran; returns the tests it quarantined automatically. */
-export async function refreshFlakiness(
+async function refreshFlakiness(
   db: Db,
   attemptId: string,
   policy: AutoQuarantinePolicy | undefined,
